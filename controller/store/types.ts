@@ -30,3 +30,6 @@ export interface Snapshot {
   secrets: readonly V1Secret[];
   configMaps: readonly V1ConfigMap[];
 }
+
+/** One object with its kind spelled out: LIST results from the API carry no `kind` of their own. */
+export type KubeObject = { [K in Kind]: { kind: K; obj: KindMap[K] } }[Kind];
