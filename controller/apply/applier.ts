@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createTwoFilesPatch } from 'diff';
+import type { Logger } from '../log.js';
+import type { Backend, Model } from '../model/types.js';
+import { PorticoError } from '../errors.js';
+import { CONFIG_SOCKET } from '../render/settings.js';
+import { loadedConfigHash, pushBackends } from './dynamic.js';
+import { pruneCertificates, writeAtomic, writeCertificates } from './files.js';
+import type { Nginx } from './nginx.js';
+
+export interface Rendered {
+  text: string;
+  hash: string;
+}
+
+const LOAD_TIMEOUT_MS = 15_000;
+/** Diffs of huge configurations (thousands of servers changed at once) are cut short rather than stall the loop. */
+const DIFF_TIMEOUT_MS = 2_000;
+
+/** Backends of `next` plus those only `prev` has: old workers keep serving until they drain. */
+function unionBackends(prev: readonly Backend[], next: readonly Backend[]): Backend[] {
+  const names = new Set(next.map((backend) => backend.name));
+  return [...next, ...prev.filter((backend) => !names.has(backend.name))];
+}
+
+/**
+ * The only stage that touches files, the OpenResty process and its configuration socket. It applies a
+ * model like a careful operator: stage → `nginx -t` → swap → reload → confirm the new hash is served;
+ * on any failure the last good configuration stays loaded and on disk.
+ */
+export class Applier {
+  private applied: { model: Model; rendered: Rendered } | null = null;
+  /** What the Lua endpoint holds now, as sent; compared to skip pushes that change nothing. */
+  private pushed: { backends: readonly Backend[]; json: string } | null = null;
+  private servedOnce = false;
+  readonly confFile: string;
+  readonly socketPath: string;
+
+  constructor(
+    private readonly nginx: Nginx,
+    private readonly workDir: string,
+    private readonly log: Logger,
+  ) {
+    this.confFile = join(workDir, 'nginx.conf');
+    this.socketPath = join(workDir, CONFIG_SOCKET);
+  }
+
+  /** True once OpenResty has served a rendered configuration with its backends. */
+  get ready(): boolean {
+    return this.servedOnce;
+  }
+
+  get appliedModel(): Model | null {
+    return this.applied?.model ?? null;
+  }
+
+  get appliedHash(): string | null {
+    return this.applied?.rendered.hash ?? null;
+  }
+
+  /** A structural change: validate, swap in and (re)load the new configuration. */
+  async applyConfiguration(model: Model, rendered: Rendered): Promise<void> {
+    const previous = this.applied;
+    await writeCertificates(this.workDir, model.certificates);
+    const staged = `${this.confFile}.staged`;
+    await writeAtomic(staged, rendered.text, 0o644);
+    await this.nginx.test(staged);
+    if (previous && this.nginx.running) {
+      // Workers of the new configuration read backends from the shared dict on their first request.
+      await pushBackends(this.socketPath, unionBackends(previous.model.backends, model.backends));
+    }
+    await writeAtomic(this.confFile, rendered.text, 0o644);
+    this.applied = { model, rendered };
+    if (this.nginx.running) {
+      this.nginx.reload();
+    } else {
+      this.nginx.start(this.confFile);
+    }
+    try {
+      await this.waitForHash(rendered.hash);
+    } catch (err) {
+      if (previous) {
+        await writeAtomic(this.confFile, previous.rendered.text, 0o644);
+        this.applied = previous;
+      }
+      throw err;
+    }
+    await this.push(model.backends);
+    this.servedOnce = true;
+    await pruneCertificates(this.workDir, model.certificates);
+    this.logDiff(previous?.rendered.text ?? '', rendered);
+  }
+
+  /**
+   * An endpoint-only change: no reload, the backends go straight to the Lua balancer. Returns whether
+   * anything was sent (nothing is when the endpoints are those already pushed).
+   */
+  async syncBackends(backends: readonly Backend[]): Promise<boolean> {
+    if (!this.applied) throw new PorticoError('DYNAMIC_PUSH', 'no configuration loaded yet');
+    return this.push(backends);
+  }
+
+  /** After OpenResty was restarted its shared dict is empty: give it the backends again once it answers. */
+  async restore(): Promise<void> {
+    if (!this.applied || !this.pushed) return;
+    await this.waitForHash(this.applied.rendered.hash);
+    await pushBackends(this.socketPath, this.pushed.backends);
+    this.log.info({ hash: this.applied.rendered.hash }, 'backends restored after OpenResty restart');
+  }
+
+  private async push(backends: readonly Backend[]): Promise<boolean> {
+    const json = JSON.stringify(backends);
+    if (this.pushed?.json === json) return false;
+    await pushBackends(this.socketPath, backends);
+    this.pushed = { backends, json };
+    return true;
+  }
+
+  private async waitForHash(hash: string): Promise<void> {
+    const deadline = Date.now() + LOAD_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if ((await loadedConfigHash(this.socketPath)) === hash) return;
+      await delay(20);
+    }
+    throw new PorticoError('RELOAD_FAILED', `configuration ${hash.slice(0, 12)} not served after ${LOAD_TIMEOUT_MS} ms`);
+  }
+
+  private logDiff(before: string, after: Rendered): void {
+    const patch = createTwoFilesPatch('nginx.conf', 'nginx.conf', before, after.text, 'loaded', 'new', {
+      context: 2,
+      timeout: DIFF_TIMEOUT_MS,
+    });
+    const diff = patch ?? '(diff too large to compute; see nginx.conf in the work dir)';
+    this.log.info({ hash: after.hash, diff }, before ? 'configuration reloaded' : 'configuration loaded');
+  }
+}

@@ -1,0 +1,74 @@
+import { chmod, chown, mkdir, readdir, rename, rm, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { Certificate } from '../model/types.js';
+import { certificatePaths } from '../render/settings.js';
+
+/** Temp directories nginx workers write request bodies and buffered responses to. */
+const TEMP_DIRS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
+
+/**
+ * Lays out the work dir: temp paths writable by the worker user, a certs/ directory only the master reads.
+ * The work dir itself stays traversable so workers can reach tmp/ and the Lua socket.
+ */
+export async function prepareWorkDir(workDir: string, workerIds: { uid: number; gid: number } | null): Promise<void> {
+  await mkdir(join(workDir, 'certs'), { recursive: true, mode: 0o700 });
+  await chmod(workDir, 0o755);
+  for (const dir of TEMP_DIRS) {
+    const path = join(workDir, 'tmp', dir);
+    await mkdir(path, { recursive: true, mode: 0o700 });
+    if (workerIds) await chown(path, workerIds.uid, workerIds.gid);
+  }
+}
+
+/** Writes a file through a temporary name and a rename, so readers never see half of it. */
+export async function writeAtomic(path: string, content: string, mode: number): Promise<void> {
+  const staged = `${path}.tmp-${process.pid}`;
+  await writeFile(staged, content, { mode });
+  await chmod(staged, mode);
+  await rename(staged, path);
+}
+
+async function readOrNull(path: string): Promise<string | null> {
+  return readFile(path, 'utf8').catch(() => null);
+}
+
+function certificateFiles(workDir: string, certificates: readonly Certificate[]): Array<[file: string, pem: string]> {
+  return certificates.flatMap((certificate) => {
+    const { certFile, keyFile } = certificatePaths(workDir, certificate.name);
+    return [[certFile, certificate.certPem], [keyFile, certificate.keyPem]] as Array<[string, string]>;
+  });
+}
+
+/** Writes each certificate and key (mode 0600: only the master reads them, at load) unless unchanged. */
+export async function writeCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
+  for (const [file, pem] of certificateFiles(workDir, certificates)) {
+    if ((await readOrNull(file)) !== pem) await writeAtomic(file, pem, 0o600);
+  }
+}
+
+/** Removes certificate files no longer referenced; only after the configuration that dropped them is loaded. */
+export async function pruneCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
+  const wanted = new Set(certificateFiles(workDir, certificates).map(([file]) => file));
+  const dir = join(workDir, 'certs');
+  for (const entry of await readdir(dir)) {
+    const file = join(dir, entry);
+    if (!wanted.has(file)) await rm(file, { force: true });
+  }
+}
+
+/** A self-signed certificate for hosts without one, made at start when no --default-ssl-certificate is given. */
+export async function ensureSelfSignedCertificate(workDir: string): Promise<{ certFile: string; keyFile: string }> {
+  const dir = join(workDir, 'default-certificate');
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  if ((await readOrNull(certFile)) !== null && (await readOrNull(keyFile)) !== null) return { certFile, keyFile };
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await execa('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650',
+    '-subj', '/O=Portico/CN=Portico Default Certificate',
+    '-keyout', keyFile, '-out', certFile,
+  ]);
+  await chmod(keyFile, 0o600);
+  return { certFile, keyFile };
+}

@@ -1,0 +1,105 @@
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LogFormat } from '../log.js';
+import { PorticoError } from '../errors.js';
+
+export interface Flags {
+  manifests: string | null;
+  httpPort: number;
+  httpsPort: number;
+  bindAddress: string | null;
+  statusPort: number;
+  workDir: string;
+  nginxBinary: string | null;
+  controllerClass: string;
+  ingressClass: string;
+  watchIngressWithoutClass: boolean;
+  defaultSslCertificate: string | null;
+  minReloadIntervalMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: LogFormat;
+  help: boolean;
+}
+
+/** Every flag with its default and one line of help; `--help` prints this table. */
+const FLAGS = {
+  manifests: { type: 'string', help: 'read Kubernetes objects from *.yaml, *.yml, *.json under DIR and watch it' },
+  'http-port': { type: 'string', default: '80', help: 'port for plain-HTTP traffic' },
+  'https-port': { type: 'string', default: '443', help: 'port for HTTPS traffic' },
+  'bind-address': { type: 'string', help: 'address to listen on (default: all addresses)' },
+  'status-port': { type: 'string', default: '10254', help: 'port of /healthz (and later /metrics)' },
+  'work-dir': { type: 'string', default: `${tmpdir()}/portico`, help: 'rendered nginx.conf, certificates, pid, temp paths, config socket' },
+  'nginx-binary': { type: 'string', help: 'OpenResty/nginx binary (default: openresty if on PATH, else nginx)' },
+  'controller-class': { type: 'string', default: 'portico.dev/ingress-controller', help: 'IngressClass spec.controller we serve' },
+  'ingress-class': { type: 'string', default: 'portico', help: 'legacy kubernetes.io/ingress.class annotation value we serve' },
+  'watch-ingress-without-class': { type: 'boolean', default: false, help: 'also serve Ingresses that name no class' },
+  'default-ssl-certificate': { type: 'string', help: 'NAMESPACE/NAME of the TLS Secret for hosts without one (default: self-signed)' },
+  'min-reload-interval': { type: 'string', default: '1', help: 'seconds between two reloads at the least; changes meanwhile are batched' },
+  'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
+  'log-format': { type: 'string', default: 'json', help: 'json, or text for people reading kubectl logs' },
+  help: { type: 'boolean', default: false, help: 'print this help' },
+} as const;
+
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(([name, flag]) => {
+    const shown = 'default' in flag && flag.type === 'string' ? ` (default ${flag.default})` : '';
+    return `  --${name.padEnd(30)} ${flag.help}${shown}`;
+  });
+  return `Usage: portico [flags]\n\nFlags:\n${lines.join('\n')}\n`;
+}
+
+function invalid(flag: string, value: string, expected: string): PorticoError {
+  return new PorticoError('FLAG', `--${flag} ${JSON.stringify(value)}: expected ${expected}`);
+}
+
+function port(flag: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || number > 65535) throw invalid(flag, value, 'a port number 1-65535');
+  return number;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw invalid(flag, value, allowed.join(', '));
+  return value as T;
+}
+
+function namespacedName(flag: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(value)) throw invalid(flag, value, 'NAMESPACE/NAME');
+  return value;
+}
+
+/** Parses argv strictly: unknown flags and malformed values are errors, never silently ignored. */
+export function parseFlags(argv: string[]): Flags {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new PorticoError('FLAG', (err as Error).message, { cause: err });
+  }
+  const bindAddress = values['bind-address'] ?? null;
+  if (bindAddress !== null && isIP(bindAddress) === 0) throw invalid('bind-address', bindAddress, 'an IPv4 or IPv6 address');
+  const reloadSeconds = Number(values['min-reload-interval']);
+  if (!Number.isFinite(reloadSeconds) || reloadSeconds < 0 || reloadSeconds > 600) {
+    throw invalid('min-reload-interval', values['min-reload-interval'], 'seconds from 0 to 600');
+  }
+  return {
+    manifests: values.manifests ? resolve(values.manifests) : null,
+    httpPort: port('http-port', values['http-port']),
+    httpsPort: port('https-port', values['https-port']),
+    bindAddress,
+    statusPort: port('status-port', values['status-port']),
+    workDir: resolve(values['work-dir']),
+    nginxBinary: values['nginx-binary'] ?? null,
+    controllerClass: values['controller-class'],
+    ingressClass: values['ingress-class'],
+    watchIngressWithoutClass: values['watch-ingress-without-class'],
+    defaultSslCertificate: namespacedName('default-ssl-certificate', values['default-ssl-certificate']),
+    minReloadIntervalMs: Math.round(reloadSeconds * 1000),
+    logLevel: oneOf('log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const),
+    logFormat: oneOf('log-format', values['log-format'], ['json', 'text'] as const),
+    help: values.help,
+  };
+}

@@ -1,0 +1,109 @@
+import { fileURLToPath } from 'node:url';
+import { createLogger, type Logger } from '../log.js';
+import { PorticoError } from '../errors.js';
+import { parseFlags, usage, type Flags } from './flags.js';
+import { Store } from '../store/store.js';
+import { watchManifests } from '../sources/manifests.js';
+import { Nginx } from '../apply/nginx.js';
+import { Applier } from '../apply/applier.js';
+import { defaultNginxBinary, detectPlatform } from '../apply/platform.js';
+import { ensureSelfSignedCertificate, prepareWorkDir } from '../apply/files.js';
+import { render } from '../render/render.js';
+import type { RenderSettings } from '../render/settings.js';
+import { Reconciler } from '../reconciler.js';
+import { startStatusServer } from '../status/server.js';
+
+/** The repository's lua/ directory: two levels up from controller/cli (sources) or dist/cli (built). */
+const LUA_DIR = fileURLToPath(new URL('../../lua', import.meta.url));
+
+async function run(flags: Flags, log: Logger): Promise<void> {
+  if (!flags.manifests) throw new PorticoError('FLAG', '--manifests DIR is required (the Kubernetes API source is not available yet)');
+  const platform = await detectPlatform(flags.nginxBinary ?? (await defaultNginxBinary()));
+  await prepareWorkDir(flags.workDir, platform.workerIds);
+  const settings: RenderSettings = {
+    httpPort: flags.httpPort,
+    httpsPort: flags.httpsPort,
+    bindAddress: flags.bindAddress,
+    workDir: flags.workDir,
+    luaDir: LUA_DIR,
+    modules: platform.modules,
+    luaPackagePath: platform.luaPackagePath,
+    user: platform.user,
+    workerProcesses: 'auto',
+    defaultCertificate: await ensureSelfSignedCertificate(flags.workDir),
+    errorLogLevel: 'notice',
+  };
+
+  const store = new Store();
+  const manifests = await watchManifests(flags.manifests, store, log);
+
+  let applier: Applier | undefined;
+  const nginx = new Nginx({
+    binary: platform.binary,
+    workDir: flags.workDir,
+    log: log.child({ stage: 'nginx' }),
+    onStart: () => {
+      applier?.restore().catch((err: unknown) => log.error({ err }, 'could not restore backends after OpenResty start'));
+    },
+  });
+  applier = new Applier(nginx, flags.workDir, log.child({ stage: 'apply' }));
+  const reconciler = new Reconciler({
+    store,
+    modelOptions: {
+      controllerClass: flags.controllerClass,
+      ingressClass: flags.ingressClass,
+      watchIngressWithoutClass: flags.watchIngressWithoutClass,
+      defaultSslCertificate: flags.defaultSslCertificate,
+    },
+    render: (model) => render(model, settings),
+    applier,
+    log: log.child({ stage: 'reconcile' }),
+    minReloadIntervalMs: flags.minReloadIntervalMs,
+  });
+  store.onChange(() => reconciler.trigger());
+  reconciler.trigger();
+
+  const readyApplier = applier;
+  const status = await startStatusServer(flags.statusPort, flags.bindAddress, {
+    healthy: () => readyApplier.ready && nginx.running,
+  });
+  log.info({ http: flags.httpPort, https: flags.httpsPort, status: flags.statusPort, workDir: flags.workDir, nginx: platform.binary }, 'Portico started');
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining OpenResty');
+    status.close();
+    await manifests.close();
+    await reconciler.idle();
+    await nginx.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (err) {
+    process.stderr.write(`portico: ${(err as Error).message}\n\n${usage()}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const log = createLogger(flags.logLevel, flags.logFormat);
+  try {
+    await run(flags, log);
+  } catch (err) {
+    log.fatal({ err }, 'Portico could not start');
+    process.exit(1);
+  }
+}
+
+await main(process.argv.slice(2));

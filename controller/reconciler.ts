@@ -1,0 +1,123 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from './log.js';
+import type { Store } from './store/store.js';
+import type { Model, ModelOptions, Problem } from './model/types.js';
+import { buildModel } from './model/build.js';
+import { needsReload } from './model/reload.js';
+import type { Applier, Rendered } from './apply/applier.js';
+
+export interface ReconcilerOptions {
+  store: Store;
+  modelOptions: ModelOptions;
+  render: (model: Model) => Rendered;
+  applier: Applier;
+  log: Logger;
+  /** Quiet time that coalesces a burst of store changes into one reconcile. */
+  debounceMs?: number;
+  /** At most one reload per this interval; changes arriving meanwhile are folded into the next one. */
+  minReloadIntervalMs?: number;
+  /** Told about the problems of each reconcile that differ from the previous one's (for Events). */
+  onProblems?: (problems: readonly Problem[]) => void;
+}
+
+const RETRY_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000];
+
+function problemKey(problem: Problem): string {
+  return `${problem.object.kind}/${problem.object.namespace}/${problem.object.name}: ${problem.reason}`;
+}
+
+/**
+ * Level-triggered reconcile: a change only marks the world dirty; each pass reads a whole store snapshot,
+ * builds the model and applies the difference to OpenResty (reload, or a backends push, or nothing).
+ */
+export class Reconciler {
+  private dirty = false;
+  private forceRender = false;
+  private running: Promise<void> | null = null;
+  private lastReloadAt = 0;
+  private failures = 0;
+  /** Hash of a rendered configuration nginx -t rejected: not retried until the model changes. */
+  private rejectedHash: string | null = null;
+  private reportedProblems = new Set<string>();
+  private readonly options: Required<Omit<ReconcilerOptions, 'onProblems'>> & Pick<ReconcilerOptions, 'onProblems'>;
+
+  constructor(options: ReconcilerOptions) {
+    this.options = { debounceMs: 20, minReloadIntervalMs: 1000, ...options };
+  }
+
+  /** Something changed (store, template, files): reconcile soon. */
+  trigger(options: { render?: boolean } = {}): void {
+    this.dirty = true;
+    if (options.render) this.forceRender = true;
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves once no reconcile is pending or running (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty) {
+      await delay(this.options.debounceMs);
+      this.dirty = false;
+      try {
+        await this.reconcile();
+        this.failures = 0;
+      } catch (err) {
+        const wait = RETRY_BACKOFF_MS[Math.min(this.failures, RETRY_BACKOFF_MS.length - 1)] ?? 10_000;
+        this.failures += 1;
+        this.options.log.error({ err, retryInMs: wait }, 'reconcile failed; the last good configuration keeps serving');
+        await delay(wait);
+        this.dirty = true;
+      }
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    const { store, modelOptions, applier, log } = this.options;
+    const { model, problems } = buildModel(store.snapshot(), modelOptions);
+    this.report(problems);
+    if (this.forceRender || needsReload(applier.appliedModel, model)) {
+      const wait = this.lastReloadAt + this.options.minReloadIntervalMs - Date.now();
+      if (wait > 0) {
+        // Rate limit: let more changes arrive, then reconcile the latest state in one reload.
+        await delay(wait);
+        this.dirty = true;
+        return;
+      }
+      const rendered = this.options.render(model);
+      if (rendered.hash === applier.appliedHash || rendered.hash === this.rejectedHash) {
+        await applier.syncBackends(model.backends);
+        return;
+      }
+      this.forceRender = false;
+      this.lastReloadAt = Date.now();
+      try {
+        await applier.applyConfiguration(model, rendered);
+        this.rejectedHash = null;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'CONFIG_INVALID') {
+          this.rejectedHash = rendered.hash;
+          log.error({ err, hash: rendered.hash }, 'new configuration rejected by nginx -t; the last good one keeps serving');
+          return;
+        }
+        throw err;
+      }
+    } else if (await applier.syncBackends(model.backends)) {
+      log.debug({ backends: model.backends.length }, 'backends updated without reload');
+    }
+  }
+
+  private report(problems: readonly Problem[]): void {
+    const keys = new Set(problems.map(problemKey));
+    const fresh = problems.filter((problem) => !this.reportedProblems.has(problemKey(problem)));
+    for (const problem of fresh) {
+      this.options.log.warn({ object: problem.object, reason: problem.reason }, `${problem.object.kind} ${problem.object.namespace}/${problem.object.name} rejected: ${problem.reason}`);
+    }
+    if (fresh.length > 0 || keys.size !== this.reportedProblems.size) this.options.onProblems?.(problems);
+    this.reportedProblems = keys;
+  }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// A demo/test backend ("pod"): answers every request with JSON describing what it received.
+// Usage: echo-backend.mjs ADDRESS:PORT [ADDRESS:PORT…]   (one process may stand for several pods)
+import { createServer } from 'node:http';
+
+const listens = process.argv.slice(2);
+if (listens.length === 0) {
+  process.stderr.write('usage: echo-backend.mjs ADDRESS:PORT [ADDRESS:PORT...]\n');
+  process.exit(2);
+}
+
+for (const listen of listens) {
+  const split = listen.lastIndexOf(':');
+  const address = listen.slice(0, split).replace(/^\[|\]$/g, '');
+  const port = Number(listen.slice(split + 1));
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.stringify({
+        pod: `${address}:${port}`,
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-pod': `${address}:${port}` }).end(`${body}\n`);
+    });
+  });
+  // Without Nagle's delay small keepalive responses are not held back ~40 ms by delayed ACKs.
+  server.on('connection', (socket) => socket.setNoDelay(true));
+  server.listen(port, address, () => process.stdout.write(`listening ${address}:${port}\n`));
+}
+process.on('SIGTERM', () => process.exit(0));
