@@ -1,0 +1,164 @@
+import { contentJson } from './stable-json.js';
+import { KINDS, type Kind, type KindMap, type KubeObject, type Snapshot } from './types.js';
+
+/** Kinds without a namespace; every other kind Portico reads is namespaced. */
+const CLUSTER_SCOPED: ReadonlySet<Kind> = new Set(['IngressClass']);
+
+/** What one origin holds under one key. */
+interface Entry {
+  origin: string;
+  kind: Kind;
+  namespace: string;
+  name: string;
+  obj: KubeObject['obj'];
+  json: string;
+}
+
+/**
+ * The cache every source fills and the model reads. Objects are keyed by kind + namespace/name;
+ * each origin (a manifest file, the API) contributes its own set, and where two origins hold the
+ * same key the latest write wins until it is withdrawn, which brings back the other copy.
+ */
+export class Store {
+  /** origin → key → that origin's copy. */
+  private readonly byOrigin = new Map<string, Map<string, Entry>>();
+  /** key → every origin's copy, latest write last; the last one is the one served. */
+  private readonly holders = new Map<string, Entry[]>();
+  private readonly listeners = new Set<() => void>();
+  private cachedSnapshot: Snapshot | null = null;
+  private changes = 0;
+
+  /** Bumps on each effective change. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Replace everything one origin contributed, as one change. */
+  replace(origin: string, objects: readonly KubeObject[]): void {
+    this.replaceMany(new Map([[origin, objects]]));
+  }
+
+  /** Replace the contributions of several origins as one change (a source's initial load). */
+  replaceMany(contributions: ReadonlyMap<string, readonly KubeObject[]>): void {
+    const writes: Array<[string, string, Entry | null]> = [];
+    for (const [origin, objects] of contributions) {
+      const next = new Map<string, Entry>();
+      for (const { kind, obj } of objects) {
+        if (!KINDS.includes(kind)) continue;
+        const entry = toEntry(origin, kind, obj);
+        next.set(keyOf(kind, entry.namespace, entry.name), entry);
+      }
+      const previous = this.byOrigin.get(origin) ?? new Map<string, Entry>();
+      for (const key of previous.keys()) {
+        if (!next.has(key)) writes.push([origin, key, null]);
+      }
+      for (const [key, entry] of next) writes.push([origin, key, entry]);
+    }
+    this.write(writes);
+  }
+
+  /** Add or update one object of one origin (an informer's add/update). */
+  upsert<K extends Kind>(origin: string, kind: K, obj: KindMap[K]): void {
+    if (!KINDS.includes(kind)) return;
+    const entry = toEntry(origin, kind, obj);
+    this.write([[origin, keyOf(kind, entry.namespace, entry.name), entry]]);
+  }
+
+  /** Withdraw one object of one origin (an informer's delete); the namespace is ignored for cluster-scoped kinds. */
+  remove(origin: string, kind: Kind, namespace: string, name: string): void {
+    this.write([[origin, keyOf(kind, namespace, name), null]]);
+  }
+
+  /** Everything served now, each array sorted by namespace then name; the same object until the next change. */
+  snapshot(): Snapshot {
+    this.cachedSnapshot ??= this.buildSnapshot();
+    return this.cachedSnapshot;
+  }
+
+  /** Calls the listener after each effective change (once per change, not per object); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Applies writes (entry null = withdraw) and announces one change if any served object differs. */
+  private write(writes: ReadonlyArray<[origin: string, key: string, entry: Entry | null]>): void {
+    let changed = false;
+    for (const [origin, key, entry] of writes) {
+      const own = this.byOrigin.get(origin);
+      const previous = own?.get(key);
+      if (entry === null ? previous === undefined : previous?.json === entry.json) continue;
+
+      const before = this.holders.get(key)?.at(-1)?.json;
+      const others = (this.holders.get(key) ?? []).filter((held) => held.origin !== origin);
+      if (entry === null) {
+        own?.delete(key);
+        if (own?.size === 0) this.byOrigin.delete(origin);
+      } else {
+        this.byOrigin.set(origin, (own ?? new Map()).set(key, entry));
+        others.push(entry);
+      }
+      if (others.length === 0) this.holders.delete(key);
+      else this.holders.set(key, others);
+      if (others.at(-1)?.json !== before) changed = true;
+    }
+    if (!changed) return;
+    this.changes += 1;
+    this.cachedSnapshot = null;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private buildSnapshot(): Snapshot {
+    const served = new Map<Kind, Entry[]>(KINDS.map((kind) => [kind, []]));
+    for (const held of this.holders.values()) {
+      const entry = held.at(-1);
+      if (entry) served.get(entry.kind)?.push(entry);
+    }
+    const sorted = <K extends Kind>(kind: K): readonly KindMap[K][] =>
+      Object.freeze(
+        (served.get(kind) ?? [])
+          .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name))
+          .map((entry) => entry.obj as KindMap[K]),
+      );
+    return Object.freeze({
+      ingresses: sorted('Ingress'),
+      ingressClasses: sorted('IngressClass'),
+      services: sorted('Service'),
+      endpointSlices: sorted('EndpointSlice'),
+      secrets: sorted('Secret'),
+      configMaps: sorted('ConfigMap'),
+    });
+  }
+}
+
+function keyOf(kind: Kind, namespace: string, name: string): string {
+  return `${kind}/${CLUSTER_SCOPED.has(kind) ? '' : namespace}/${name}`;
+}
+
+/**
+ * A frozen copy of obj; namespaced objects without a namespace get "default", as kubectl gives
+ * them, so the stored object says what its key says.
+ */
+function toEntry(origin: string, kind: Kind, obj: KubeObject['obj']): Entry {
+  const name = obj.metadata?.name;
+  if (!name) throw new TypeError(`${kind} from ${origin} has no metadata.name`);
+  const namespace = CLUSTER_SCOPED.has(kind) ? '' : obj.metadata?.namespace || 'default';
+  const copy = structuredClone(obj);
+  if (namespace) copy.metadata = { ...copy.metadata, namespace };
+  return { origin, kind, namespace, name, obj: deepFreeze(copy), json: contentJson(copy) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
