@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ECHO_BACKEND = fileURLToPath(new URL('./echo-backend.mjs', import.meta.url));
+
+/** Polls `check` until it returns a truthy value (returned) or the deadline passes (throws with `what`). */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await delay(25);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** A free TCP port on 127.0.0.1 (bound and released; good enough for tests that start right away). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+/** Waits for a child to exit, killing it with SIGKILL if SIGTERM did not end it in time. */
+export async function stopProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A real backend process ("pod") answering with JSON that names it (`pod: "address:port"`). */
+export interface Backend {
+  address: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startBackend(address: string, port: number): Promise<Backend> {
+  const child = spawn(process.execPath, [ECHO_BACKEND, `${address}:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`echo backend ${address}:${port} exited with ${code}`)));
+    child.stdout?.once('data', () => resolve());
+  });
+  child.removeAllListeners('exit');
+  return { address, port, child, stop: () => stopProcess(child) };
+}
+
+/** Starts one backend per address, all on `port`, as pods of one Service would be. */
+export async function startBackends(addresses: string[], port: number): Promise<Backend[]> {
+  return Promise.all(addresses.map((address) => startBackend(address, port)));
+}
