@@ -1,0 +1,41 @@
+import { PorticoError } from '../errors.js';
+
+// NUL, line breaks and other control characters would end or corrupt a directive.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** An nginx double-quoted string taken literally; `$` is refused because nginx would expand it as a variable. */
+export function quote(value: string): string {
+  if (CONTROL_CHARACTER.test(value) || value.includes('$')) {
+    throw new PorticoError('TEMPLATE', `unsafe string for nginx.conf: ${JSON.stringify(value)}`);
+  }
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/**
+ * An nginx double-quoted regular expression, where `^` and `$` are anchors. Backslashes are doubled because
+ * nginx unescapes `\\` inside quotes; quotes are refused outright since no host or path regex needs them.
+ */
+export function quoteRegex(value: string): string {
+  if (CONTROL_CHARACTER.test(value) || /["']/.test(value)) {
+    throw new PorticoError('TEMPLATE', `unsafe regular expression for nginx.conf: ${JSON.stringify(value)}`);
+  }
+  return `"${value.replace(/\\/g, '\\\\')}"`;
+}
+
+/** Wraps a string function as a Handlebars helper that throws unless called with exactly one string. */
+function stringHelper(name: string, format: (value: string) => string) {
+  return (...args: unknown[]): string => {
+    // Handlebars appends its options object, so one template argument arrives as two.
+    const [value] = args;
+    if (args.length !== 2 || typeof value !== 'string') {
+      throw new PorticoError('TEMPLATE', `{{${name}}} takes one string, got ${JSON.stringify(args.slice(0, -1))}`);
+    }
+    return format(value);
+  };
+}
+
+/** The whole helper set templates may use: `q` for literal strings, `re` for regular expressions. */
+export const templateHelpers = {
+  q: stringHelper('q', quote),
+  re: stringHelper('re', quoteRegex),
+};

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { PorticoError } from '../errors.js';
+import type { Model } from '../model/types.js';
+import { templateHelpers } from './helpers.js';
+import type { RenderSettings } from './settings.js';
+import { buildView, type ConfigView } from './view.js';
+
+export { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
+
+/** The repository's templates/ directory (the same relative path from controller/render and dist/render). */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+const PARTIALS = ['server', 'location', 'configuration-server'] as const;
+
+const COMPILE_OPTIONS = {
+  strict: true, // a missing view field throws instead of rendering nothing
+  noEscape: true, // nginx quoting is done by the helpers, not HTML escaping
+  knownHelpers: { q: true, re: true },
+  knownHelpersOnly: true,
+};
+
+export interface RenderResult {
+  text: string;
+  /** sha256 of the canonical JSON of {model, settings}; served at /configuration/hash. */
+  hash: string;
+}
+
+export type Renderer = (model: Model, settings: RenderSettings) => RenderResult;
+
+/** Compiles the templates once: `mainFile` (default templates/nginx.conf.hbs) plus the partials in templates/. */
+export function loadTemplates(mainFile: string = join(TEMPLATES_DIR, 'nginx.conf.hbs')): Renderer {
+  const handlebars = Handlebars.create();
+  handlebars.registerHelper(templateHelpers);
+  for (const name of PARTIALS) {
+    handlebars.registerPartial(name, compile(handlebars, join(TEMPLATES_DIR, `${name}.hbs`)));
+  }
+  const main = compile(handlebars, mainFile);
+  return (model, settings) => {
+    const hash = configurationHash(model, settings);
+    // Indented partials leave whitespace on their blank lines; no directive can end in it, as strings are one-line.
+    const text = main(buildView(model, settings, hash)).replace(/[ \t]+$/gm, '');
+    return { text, hash };
+  };
+}
+
+let defaultRenderer: Renderer | undefined;
+
+/** Renders nginx.conf with the default templates. */
+export function render(model: Model, settings: RenderSettings): RenderResult {
+  defaultRenderer ??= loadTemplates();
+  return defaultRenderer(model, settings);
+}
+
+/** Parses eagerly so a syntax error shows at load time, and names the file in every template error. */
+function compile(handlebars: typeof Handlebars, file: string): Handlebars.TemplateDelegate<ConfigView> {
+  let template: Handlebars.TemplateDelegate<ConfigView>;
+  try {
+    template = handlebars.compile<ConfigView>(handlebars.parse(readFileSync(file, 'utf8')), COMPILE_OPTIONS);
+  } catch (error) {
+    throw new PorticoError('TEMPLATE', `${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return (view, options) => {
+    try {
+      return template(view, options);
+    } catch (error) {
+      if (error instanceof PorticoError) throw error;
+      throw new PorticoError('TEMPLATE', `${file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+}
+
+function configurationHash(model: Model, settings: RenderSettings): string {
+  return createHash('sha256').update(canonicalJson({ model, settings })).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so equal values always give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : field,
+  );
+}

@@ -1,0 +1,137 @@
+import { isIP } from 'node:net';
+import { PorticoError } from '../errors.js';
+import type { Location, Model, Server } from '../model/types.js';
+import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
+
+/** Everything the templates read, precomputed so they need no logic beyond `if` and `each`. */
+export interface ConfigView {
+  hash: string;
+  modules: string[];
+  /** Arguments of the `user` directive, or null to leave it out. */
+  user: string[] | null;
+  workerProcesses: number | 'auto';
+  pidFile: string;
+  errorLogLevel: RenderSettings['errorLogLevel'];
+  tempPaths: { clientBody: string; proxy: string; fastcgi: string; uwsgi: string; scgi: string };
+  luaPackagePath: string;
+  serverNamesHashBucketSize: number;
+  /** `unix:<workDir>/portico.sock`. */
+  configSocket: string;
+  servers: ServerView[];
+}
+
+export interface ServerView {
+  /** `_` for the catch-all server, a host, or (when serverNameIsRegex) a `~` regex. */
+  serverName: string;
+  serverNameIsRegex: boolean;
+  /** Arguments of each `listen` directive; built from validated settings only. */
+  listens: string[];
+  certFile: string;
+  keyFile: string;
+  /** Target of the 308 for plain-HTTP requests (contains nginx variables), or null for no redirect. */
+  httpsRedirect: string | null;
+  locations: LocationView[];
+}
+
+export interface LocationView {
+  exact: boolean;
+  path: string;
+  backend: string | null;
+}
+
+// Hosts are validated by the model; checked again because a quoted server_name starting with `~` is still a regex.
+const HOST_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i;
+
+export function buildView(model: Model, settings: RenderSettings, hash: string): ConfigView {
+  const { workDir } = settings;
+  const catchAllCount = model.servers.filter((server) => server.match === 'catch-all').length;
+  if (catchAllCount !== 1) throw new PorticoError('TEMPLATE', `expected one catch-all server, got ${catchAllCount}`);
+  const certificateNames = new Set(model.certificates.map((certificate) => certificate.name));
+  const certificateFiles = (name: string | null) => {
+    if (name === null) return null;
+    if (!certificateNames.has(name)) throw new PorticoError('TEMPLATE', `unknown certificate ${name}`);
+    return certificatePaths(workDir, name);
+  };
+  const defaultCertificate = certificateFiles(model.defaultCertificate) ?? settings.defaultCertificate;
+  const exactHosts = model.servers.filter((server) => server.match === 'exact').map((server) => server.host);
+  return {
+    hash,
+    modules: settings.modules,
+    user: settings.user === null ? null : settings.user.split(/\s+/),
+    workerProcesses: settings.workerProcesses,
+    pidFile: `${workDir}/nginx.pid`,
+    errorLogLevel: settings.errorLogLevel,
+    tempPaths: {
+      clientBody: `${workDir}/tmp/client_body`,
+      proxy: `${workDir}/tmp/proxy`,
+      fastcgi: `${workDir}/tmp/fastcgi`,
+      uwsgi: `${workDir}/tmp/uwsgi`,
+      scgi: `${workDir}/tmp/scgi`,
+    },
+    luaPackagePath: [`${settings.luaDir}/?.lua`, ...settings.luaPackagePath].join(';') + ';;',
+    serverNamesHashBucketSize: hashBucketSize(exactHosts),
+    configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
+    servers: model.servers.map((server) => ({
+      ...serverName(server),
+      listens: listens(server, settings),
+      ...(certificateFiles(server.certificate) ?? defaultCertificate),
+      httpsRedirect: server.sslRedirect ? `https://$host${settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}$request_uri` : null,
+      locations: locationViews(server.locations),
+    })),
+  };
+}
+
+function serverName(server: Server): Pick<ServerView, 'serverName' | 'serverNameIsRegex'> {
+  if (server.match === 'catch-all') return { serverName: '_', serverNameIsRegex: false };
+  const host = server.match === 'wildcard' && server.host.startsWith('*.') ? server.host.slice(2) : server.host;
+  if (!HOST_NAME.test(host)) throw new PorticoError('TEMPLATE', `invalid ${server.match} host ${JSON.stringify(server.host)}`);
+  // nginx's own `*.foo.com` also matches a.b.foo.com; Ingress wildcards match exactly one label.
+  if (server.match === 'wildcard') return { serverName: `~^[^.]+\\.${host.replaceAll('.', '\\.')}$`, serverNameIsRegex: true };
+  return { serverName: host, serverNameIsRegex: false };
+}
+
+function listens(server: Server, settings: RenderSettings): string[] {
+  const defaultServer = server.match === 'catch-all' ? ' default_server' : '';
+  return [
+    `${listenAddress(settings.bindAddress, settings.httpPort)}${defaultServer}`,
+    `${listenAddress(settings.bindAddress, settings.httpsPort)} ssl http2${defaultServer}`,
+  ];
+}
+
+function listenAddress(bindAddress: string | null, port: number): string {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PorticoError('FLAG', `invalid port ${port}`);
+  if (bindAddress === null) return String(port);
+  switch (isIP(bindAddress)) {
+    case 4:
+      return `${bindAddress}:${port}`;
+    case 6:
+      return `[${bindAddress}]:${port}`;
+    default:
+      throw new PorticoError('FLAG', `bind address ${JSON.stringify(bindAddress)} is not an IP address`);
+  }
+}
+
+/**
+ * Prefix `/aaa` becomes `= /aaa` plus prefix `/aaa/`, so it matches whole path elements only; an Exact rule
+ * for the same path owns `= /aaa` (nginx refuses duplicate locations).
+ */
+function locationViews(locations: Location[]): LocationView[] {
+  const exactPaths = new Set(locations.filter((l) => l.match === 'exact').map((l) => l.path));
+  return locations.flatMap(({ path, match, backend }): LocationView[] => {
+    // A quoted location starting with `=`, `~` or `@` would still change its meaning.
+    if (!path.startsWith('/')) throw new PorticoError('TEMPLATE', `location path ${JSON.stringify(path)} must start with /`);
+    if (match === 'exact') return [{ exact: true, path, backend }];
+    if (path === '/') return [{ exact: false, path, backend }];
+    const element = { exact: false, path: `${path}/`, backend };
+    return exactPaths.has(path) ? [element] : [{ exact: true, path, backend }, element];
+  });
+}
+
+/** nginx refuses to start when the longest exact server name does not fit a hash bucket (64 bytes by default). */
+function hashBucketSize(hosts: string[]): number {
+  // A bucket entry is a pointer plus the name and two bytes, pointer-aligned; one more pointer ends the bucket.
+  const longestEntry = Math.max(0, ...hosts.map((host) => host.length)) + 2 + 16 + 8;
+  let size = 64;
+  while (size < longestEntry) size *= 2;
+  return size;
+}

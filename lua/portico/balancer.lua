@@ -1,0 +1,106 @@
+-- Picks the upstream peer for each proxied request from the backends the controller pushed (see configuration.lua).
+local ngx_balancer = require("ngx.balancer")
+local cjson = require("cjson.safe")
+local round_robin = require("portico.balancer.round_robin")
+
+local ngx = ngx
+local ipairs = ipairs
+local math_min = math.min
+local table_concat = table.concat
+local get_last_failure = ngx_balancer.get_last_failure
+local set_current_peer = ngx_balancer.set_current_peer
+local set_more_tries = ngx_balancer.set_more_tries
+
+local config = ngx.shared.portico_config
+
+-- Strategies by name; later annotations choose among siblings of round_robin.
+local strategies = { round_robin = round_robin }
+local DEFAULT_STRATEGY = "round_robin"
+-- Connect failures move on to another endpoint at most this many times per request.
+local MAX_RETRIES = 2
+
+local _M = {}
+
+-- Worker-local state, rebuilt from the shared dict whenever backends_version moves (it starts empty after a reload).
+local synced_version = nil
+local balancers = {} -- backend name -> strategy instance; absent when the backend has no endpoints
+local endpoint_keys = {} -- backend name -> endpoints as one string, to keep instances whose endpoints are unchanged
+
+local function endpoints_key(endpoints)
+  local parts = {}
+  for i, endpoint in ipairs(endpoints) do
+    parts[i] = endpoint.address .. "|" .. endpoint.port
+  end
+  return table_concat(parts, ",")
+end
+
+local function rebuild(backends)
+  local next_balancers, next_keys = {}, {}
+  for _, backend in ipairs(backends) do
+    local name, endpoints = backend.name, backend.endpoints
+    if #endpoints > 0 then
+      local key = endpoints_key(endpoints)
+      if endpoint_keys[name] == key then
+        next_balancers[name] = balancers[name]
+      else
+        next_balancers[name] = strategies[DEFAULT_STRATEGY].new(endpoints)
+      end
+      next_keys[name] = key
+    end
+  end
+  balancers, endpoint_keys = next_balancers, next_keys
+end
+
+local function sync()
+  -- Version first: the body stored with it (or a newer one) is what we then read.
+  local version = config:get("backends_version")
+  if version == synced_version then
+    return
+  end
+  synced_version = version
+  local backends, err = cjson.decode(config:get("backends") or "")
+  if not backends then
+    ngx.log(ngx.ERR, "stored backends are unreadable, keeping the previous ones: ", err)
+    return
+  end
+  rebuild(backends)
+end
+
+-- rewrite_by_lua: refreshes the worker's balancers if needed and answers 503 at once when there is no endpoint.
+function _M.rewrite()
+  sync()
+  local name = ngx.var.proxy_upstream_name
+  local balancer = balancers[name]
+  if not balancer then
+    ngx.log(ngx.WARN, "no endpoints for backend ", name)
+    return ngx.exit(ngx.HTTP_SERVICE_UNAVAILABLE)
+  end
+  -- Kept per request: another request may rebuild the worker's balancers before this one connects.
+  ngx.ctx.portico_balancer = balancer
+end
+
+-- balancer_by_lua: the first try asks the strategy; a retry after a failed connect takes the next endpoint in the list.
+function _M.balance()
+  local ctx = ngx.ctx
+  local balancer = ctx.portico_balancer
+  local endpoints = balancer.endpoints
+  local address, port
+  if get_last_failure() == nil then
+    local tries = math_min(#endpoints - 1, MAX_RETRIES)
+    if tries > 0 then
+      set_more_tries(tries)
+    end
+    address, port, ctx.portico_endpoint = balancer:pick()
+  else
+    local index = ctx.portico_endpoint % #endpoints + 1
+    local endpoint = endpoints[index]
+    address, port, ctx.portico_endpoint = endpoint.address, endpoint.port, index
+  end
+  local ok, err = set_current_peer(address, port)
+  if not ok then
+    ngx.log(ngx.ERR, "setting peer ", address, ":", port, " failed: ", err)
+    return ngx.exit(ngx.ERROR)
+  end
+end
+
+return _M
