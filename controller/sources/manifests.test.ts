@@ -38,7 +38,7 @@ async function setUp(t: TestContext) {
     return source;
   };
   const errorsAbout = (file: string) => logs.filter((record) => record.level === 50 && record.file === path.join(dir, file));
-  return { dir, store, logs, write, start, errorsAbout };
+  return { dir, store, log, logs, write, start, errorsAbout };
 }
 
 describe('watchManifests', () => {
@@ -129,6 +129,20 @@ describe('watchManifests', () => {
     await write('b.yaml', serviceYaml('b'));
     await waitFor(() => witness.version === 2, 'the witness to load b.yaml');
     assert.equal(store.version, 0);
+  });
+
+  it('loads the examples without errors', async (t) => {
+    const { store, log, logs } = await setUp(t);
+    const source = await watchManifests(new URL('../../examples', import.meta.url).pathname, store, log);
+    t.after(() => source.close());
+    const names = (objects: ReadonlyArray<{ metadata?: { name?: string } }>) => objects.map((obj) => obj.metadata?.name);
+    const snapshot = store.snapshot();
+    assert.deepEqual(logs.filter((record) => record.level >= 40), []);
+    assert.deepEqual(names(snapshot.ingressClasses), ['portico']);
+    assert.deepEqual(names(snapshot.services), ['echo', 'hello']);
+    assert.deepEqual(names(snapshot.endpointSlices), ['echo-7x2kq', 'hello-m4d9c']);
+    assert.deepEqual(names(snapshot.ingresses), ['apps-wildcard', 'demo', 'secure']);
+    assert.deepEqual(names(snapshot.secrets), ['secure-local-tls']);
   });
 
   it('rejects a directory that does not exist', async (t) => {
