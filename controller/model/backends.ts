@@ -1,0 +1,117 @@
+/** Ingress backend references → Services → ready endpoints from EndpointSlices. */
+import type { V1EndpointSlice, V1IngressBackend, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { Snapshot } from '../store/types.js';
+import type { Backend, Endpoint } from './types.js';
+import { compareText, namespaceOf } from './objects.js';
+import { accept, type Checked, isDnsLabel, isIpAddress, isPortName, isPortNumber, quote, reject } from './validate.js';
+
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+interface BackendRef {
+  namespace: string;
+  service: string;
+  /** The Service port as the Ingress wrote it: its number or its name. */
+  port: number | string;
+}
+
+export interface BackendUse {
+  /** The backend a location or fallback uses; null when the reference itself is unusable. */
+  name: string | null;
+  /** What is wrong, if anything; a named backend with a problem has no endpoints and answers 503. */
+  problem: string | null;
+}
+
+interface ResolvedEndpoints {
+  endpoints: Endpoint[];
+  problem: string | null;
+}
+
+function parseBackendRef(backend: V1IngressBackend | undefined, namespace: string): Checked<BackendRef> {
+  if (backend?.resource) return reject('resource backends are not supported');
+  const service = backend?.service;
+  if (!service) return reject('no service is named');
+  if (!isDnsLabel(service.name ?? '')) return reject(`service name ${quote(service.name ?? '')} is not a valid DNS-1123 label`);
+  const { number, name } = service.port ?? {};
+  if ((number === undefined) === (name === undefined)) return reject('service port needs exactly one of number and name');
+  if (number !== undefined && !isPortNumber(number)) return reject(`service port number ${quote(number)} is out of range`);
+  if (name !== undefined && !isPortName(name)) return reject(`service port name ${quote(name)} is not a valid port name`);
+  return accept({ namespace, service: service.name ?? '', port: number ?? name ?? '' });
+}
+
+/** ExternalName Services resolve through DNS, which the model (pure) cannot do; kept apart so it can be added here. */
+function externalNameEndpoints(key: string): ResolvedEndpoints {
+  return { endpoints: [], problem: `Service ${quote(key)} is ExternalName: not supported yet` };
+}
+
+/** Ready, non-terminating addresses × the slice port that carries the Service port (matched by name; '' for unnamed). */
+function sliceEndpoints(slices: readonly V1EndpointSlice[], servicePort: V1ServicePort): Endpoint[] {
+  const portName = servicePort.name ?? '';
+  const unique = new Map<string, Endpoint>();
+  for (const slice of slices) {
+    const port = slice.ports?.find((slicePort) => (slicePort.name ?? '') === portName)?.port;
+    if (!isPortNumber(port)) continue;
+    for (const endpoint of slice.endpoints ?? []) {
+      if (endpoint.conditions?.ready === false || endpoint.conditions?.terminating === true) continue;
+      for (const address of endpoint.addresses ?? []) {
+        if (isIpAddress(address)) unique.set(`${address} ${port}`, { address, port });
+      }
+    }
+  }
+  return [...unique.values()].sort((a, b) => compareText(a.address, b.address) || a.port - b.port);
+}
+
+/** Resolves backend references against one snapshot, each backend once. */
+export class BackendTable {
+  readonly #services = new Map<string, V1Service>();
+  readonly #slicesByService = new Map<string, V1EndpointSlice[]>();
+  readonly #resolved = new Map<string, { backend: Backend; problem: string | null }>();
+
+  constructor(snapshot: Snapshot) {
+    for (const service of snapshot.services) {
+      this.#services.set(`${namespaceOf(service)}/${service.metadata?.name}`, service);
+    }
+    for (const slice of snapshot.endpointSlices) {
+      const serviceName = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+      if (!serviceName) continue;
+      const key = `${namespaceOf(slice)}/${serviceName}`;
+      const slices = this.#slicesByService.get(key);
+      if (slices) slices.push(slice);
+      else this.#slicesByService.set(key, [slice]);
+    }
+  }
+
+  /** The backend for an Ingress's backend reference, resolved in the Ingress's namespace. */
+  use(reference: V1IngressBackend | undefined, namespace: string): BackendUse {
+    const parsed = parseBackendRef(reference, namespace);
+    if (!parsed.ok) return { name: null, problem: parsed.reason };
+    const ref = parsed.value;
+    const name = `${ref.namespace}.${ref.service}.${ref.port}`;
+    let resolved = this.#resolved.get(name);
+    if (!resolved) {
+      const { endpoints, problem } = this.#endpoints(ref);
+      const backend = { name, service: { kind: 'Service', namespace: ref.namespace, name: ref.service }, endpoints };
+      resolved = { backend, problem };
+      this.#resolved.set(name, resolved);
+    }
+    return { name, problem: resolved.problem };
+  }
+
+  /** The backends with these names (all previously returned by `use`), sorted by name. */
+  backends(names: Iterable<string>): Backend[] {
+    return [...new Set(names)]
+      .sort(compareText)
+      .flatMap((name) => this.#resolved.get(name)?.backend ?? []);
+  }
+
+  #endpoints(ref: BackendRef): ResolvedEndpoints {
+    const key = `${ref.namespace}/${ref.service}`;
+    const service = this.#services.get(key);
+    if (!service) return { endpoints: [], problem: `Service ${quote(key)} not found` };
+    if (service.spec?.type === 'ExternalName') return externalNameEndpoints(key);
+    const servicePort = service.spec?.ports?.find((port) =>
+      typeof ref.port === 'number' ? port.port === ref.port : port.name === ref.port,
+    );
+    if (!servicePort) return { endpoints: [], problem: `Service ${quote(key)} has no port ${quote(ref.port)}` };
+    return { endpoints: sliceEndpoints(this.#slicesByService.get(key) ?? [], servicePort), problem: null };
+  }
+}
