@@ -15,6 +15,7 @@ export interface ConfigView {
   tempPaths: { clientBody: string; proxy: string; fastcgi: string; uwsgi: string; scgi: string };
   luaPackagePath: string;
   serverNamesHashBucketSize: number;
+  serverNamesHashMaxSize: number;
   /** `unix:<workDir>/portico.sock`. */
   configSocket: string;
   servers: ServerView[];
@@ -70,6 +71,8 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     },
     luaPackagePath: [`${settings.luaDir}/?.lua`, ...settings.luaPackagePath].join(';') + ';;',
     serverNamesHashBucketSize: hashBucketSize(exactHosts),
+    // Too few buckets for the number of names makes nginx warn on every reload.
+    serverNamesHashMaxSize: Math.max(512, 2 * exactHosts.length),
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
     servers: model.servers.map((server) => ({
       ...serverName(server),
@@ -127,11 +130,14 @@ function locationViews(locations: Location[]): LocationView[] {
   });
 }
 
-/** nginx refuses to start when the longest exact server name does not fit a hash bucket (64 bytes by default). */
+/**
+ * nginx refuses to start when the longest exact server name does not fit a hash bucket, and warns on every reload
+ * when buckets are too small to spread many names; room for two of the longest entries avoids both.
+ */
 function hashBucketSize(hosts: string[]): number {
-  // A bucket entry is a pointer plus the name and two bytes, pointer-aligned; one more pointer ends the bucket.
-  const longestEntry = Math.max(0, ...hosts.map((host) => host.length)) + 2 + 16 + 8;
-  let size = 64;
-  while (size < longestEntry) size *= 2;
+  // An entry is a pointer plus the name and two bytes, pointer-aligned; one more pointer ends the bucket.
+  const longestEntry = 8 + hosts.reduce((longest, host) => Math.max(longest, host.length), 0) + 2 + 8;
+  let size = 128;
+  while (size < 2 * longestEntry) size *= 2;
   return size;
 }
