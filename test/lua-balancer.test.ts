@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Model } from '../controller/model/types.js';
 import { render } from '../controller/render/render.js';
@@ -22,9 +24,9 @@ const model: Model = {
 };
 
 /** A loopback HTTP server answering with its own port; closed after the test. */
-async function startBackend(t: TestContext): Promise<number> {
+async function startBackend(t: TestContext, address = '127.0.0.1'): Promise<number> {
   const server = createServer((req, res) => res.end(String((server.address() as AddressInfo).port)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, address, resolve));
   t.after(() => {
     // nginx holds keepalive connections open; without this, close() would wait for them.
     server.closeAllConnections();
@@ -42,11 +44,11 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-function backendsJson(ports: number[]): string {
-  return JSON.stringify([{ name: BACKEND, endpoints: ports.map((port) => ({ address: '127.0.0.1', port })) }]);
+function backendsJson(ports: number[], address = '127.0.0.1'): string {
+  return JSON.stringify([{ name: BACKEND, endpoints: ports.map((port) => ({ address, port })) }]);
 }
 
-test('the Lua balancer serves pushed backends without reloads', async (t) => {
+test('the Lua balancer serves backends pushed over the configuration socket', async (t) => {
   const workDir = await makeWorkDir(t);
   const settings = await testSettings(workDir);
   const { text, hash } = render(model, settings);
@@ -77,6 +79,14 @@ test('the Lua balancer serves pushed backends without reloads', async (t) => {
     assert.deepEqual(countByPort(await answers(9)), Object.fromEntries(ports.map((p) => [String(p), 3]).sort()));
   });
 
+  await t.test('pushing unchanged endpoints keeps the balancer and its rotation', async () => {
+    const [first] = await answers(1);
+    assert.equal(await push(backendsJson(ports)), 201);
+    const [second] = await answers(1);
+    // A rebuilt balancer would start over at the first endpoint.
+    assert.equal(ports.indexOf(Number(second)), (ports.indexOf(Number(first)) + 1) % ports.length);
+  });
+
   await t.test('a new endpoint set applies at once, in the same worker', async () => {
     const kept = ports.slice(0, 2);
     assert.equal(await push(backendsJson(kept)), 201);
@@ -104,6 +114,12 @@ test('the Lua balancer serves pushed backends without reloads', async (t) => {
     assert.deepEqual(await answers(6), Array(6).fill(live));
   });
 
+  await t.test('an IPv6 endpoint is reached', async () => {
+    const port = await startBackend(t, '::1');
+    assert.equal(await push(backendsJson([port], '::1')), 201);
+    assert.deepEqual(await answers(2), [String(port), String(port)]);
+  });
+
   await t.test('a malformed body is refused with 400 and keeps the stored backends', async () => {
     const before = (await configRequest(workDir, 'GET', '/configuration/backends')).body;
     const refused: [body: string, reason: RegExp][] = [
@@ -118,5 +134,17 @@ test('the Lua balancer serves pushed backends without reloads', async (t) => {
       assert.match(answer.body, reason);
     }
     assert.equal((await configRequest(workDir, 'GET', '/configuration/backends')).body, before);
+  });
+
+  await t.test('after a reload, fresh workers serve the backends stored before it', async () => {
+    const stored = (await configRequest(workDir, 'GET', '/configuration/backends')).body;
+    process.kill(Number(await readFile(join(workDir, 'nginx.pid'), 'utf8')), 'SIGHUP');
+    const deadline = Date.now() + 10_000;
+    while ((await configRequest(workDir, 'GET', '/configuration/workers')).body === workerPid) {
+      assert.ok(Date.now() < deadline, 'no new worker within 10s of SIGHUP');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [answer] = await answers(1);
+    assert.equal(JSON.parse(stored)[0].endpoints[0].port, Number(answer));
   });
 });

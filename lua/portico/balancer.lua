@@ -5,6 +5,7 @@ local round_robin = require("portico.balancer.round_robin")
 
 local ngx = ngx
 local ipairs = ipairs
+local string_find = string.find
 local math_min = math.min
 local table_concat = table.concat
 local get_last_failure = ngx_balancer.get_last_failure
@@ -34,11 +35,21 @@ local function endpoints_key(endpoints)
   return table_concat(parts, ",")
 end
 
+-- set_current_peer parses its address like nginx's `server` directive, so IPv6 literals need brackets.
+local function bracket_ipv6(endpoints)
+  for _, endpoint in ipairs(endpoints) do
+    if string_find(endpoint.address, ":", 1, true) then
+      endpoint.address = "[" .. endpoint.address .. "]"
+    end
+  end
+end
+
 local function rebuild(backends)
   local next_balancers, next_keys = {}, {}
   for _, backend in ipairs(backends) do
     local name, endpoints = backend.name, backend.endpoints
     if #endpoints > 0 then
+      bracket_ipv6(endpoints)
       local key = endpoints_key(endpoints)
       if endpoint_keys[name] == key then
         next_balancers[name] = balancers[name]
