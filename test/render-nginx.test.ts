@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { connect } from 'node:tls';
 import type { Location, Model, Server } from '../controller/model/types.js';
@@ -104,9 +103,9 @@ test('strings that could change nginx.conf make render throw', async (t) => {
 function servedCertificateName(port: number, servername: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false }, () => {
-      const commonName = socket.getPeerCertificate().subject.CN;
+      const commonName = String(socket.getPeerCertificate().subject.CN);
       socket.end();
-      resolve(Array.isArray(commonName) ? commonName.join() : commonName);
+      resolve(commonName);
     });
     socket.on('error', reject);
   });

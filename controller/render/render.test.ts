@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Model } from '../model/types.js';
+import { loadTemplates, render, type RenderSettings } from './render.js';
+
+const model: Model = {
+  servers: [{ host: '', match: 'catch-all', certificate: null, sslRedirect: false, locations: [{ path: '/', match: 'prefix', backend: 'ns.svc.80', ingress: null }] }],
+  backends: [{ name: 'ns.svc.80', service: { kind: 'Service', namespace: 'ns', name: 'svc' }, endpoints: [] }],
+  certificates: [],
+  defaultCertificate: null,
+};
+
+const settings: RenderSettings = {
+  httpPort: 80,
+  httpsPort: 443,
+  bindAddress: null,
+  workDir: '/run/portico',
+  luaDir: '/app/lua',
+  modules: [],
+  luaPackagePath: [],
+  user: 'nobody nogroup',
+  workerProcesses: 2,
+  defaultCertificate: { certFile: '/etc/default.crt', keyFile: '/etc/default.key' },
+  errorLogLevel: 'warn',
+};
+
+test('the hash is the same for equal inputs whatever their key order, and serves as the config hash', () => {
+  const { text, hash } = render(model, settings);
+  const reordered = Object.fromEntries(Object.entries(settings).reverse()) as unknown as RenderSettings;
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  assert.equal(render(model, reordered).hash, hash);
+  assert.notEqual(render(model, { ...settings, httpPort: 81 }).hash, hash);
+  assert.ok(text.includes(`return 200 "${hash}";`));
+});
+
+test('the rendered text has no trailing whitespace and quotes the user directive per argument', () => {
+  const { text } = render(model, settings);
+  assert.doesNotMatch(text, /[ \t]$/m);
+  assert.match(text, /^user "nobody" "nogroup";$/m);
+  assert.match(text, /^worker_processes 2;$/m);
+});
+
+test('a custom main template renders with the same view, helpers and partials', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'portico-template-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const write = async (name: string, text: string) => {
+    await writeFile(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  const custom = loadTemplates(await write('custom.hbs', '{{#each servers}}{{> server}}{{/each}}pid {{q pidFile}};\n'));
+  const { text } = custom(model, settings);
+  assert.match(text, /^server \{$/m);
+  assert.match(text, /^pid "\/run\/portico\/nginx.pid";$/m);
+
+  const missingField = loadTemplates(await write('missing.hbs', '{{noSuchField}}'));
+  assert.throws(() => missingField(model, settings), { name: 'PorticoError', code: 'TEMPLATE', message: /missing\.hbs/ });
+  const helperMisuse = loadTemplates(await write('misuse.hbs', '{{q httpPort}}'));
+  assert.throws(() => helperMisuse(model, settings), { code: 'TEMPLATE' });
+  const broken = await write('broken.hbs', '{{#if}}');
+  assert.throws(() => loadTemplates(broken), { code: 'TEMPLATE', message: /broken\.hbs/ }, 'a syntax error shows at load');
+});

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Location, Model, Server } from '../model/types.js';
+import type { RenderSettings } from './settings.js';
+import { buildView } from './view.js';
+
+const settings: RenderSettings = {
+  httpPort: 80,
+  httpsPort: 443,
+  bindAddress: null,
+  workDir: '/run/portico',
+  luaDir: '/app/lua',
+  modules: [],
+  luaPackagePath: ['/usr/share/lua/5.1/?.lua'],
+  user: null,
+  workerProcesses: 'auto',
+  defaultCertificate: { certFile: '/etc/default.crt', keyFile: '/etc/default.key' },
+  errorLogLevel: 'warn',
+};
+
+const root: Location = { path: '/', match: 'prefix', backend: null, ingress: null };
+const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, locations: [root] };
+
+function modelWith(servers: Server[], extra: Partial<Model> = {}): Model {
+  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, ...extra };
+}
+
+function host(name: string, extra: Partial<Server> = {}): Server {
+  return { host: name, match: name.startsWith('*.') ? 'wildcard' : 'exact', certificate: null, sslRedirect: false, locations: [root], ...extra };
+}
+
+const view = (model: Model, overrides: Partial<RenderSettings> = {}) => buildView(model, { ...settings, ...overrides }, 'hash');
+
+test('prefix paths match whole elements; an exact rule owns its path', () => {
+  const loc = (path: string, match: Location['match'], backend: string): Location => ({ path, match, backend, ingress: null });
+  const [, server] = view(modelWith([host('foo.com', {
+    locations: [loc('/', 'prefix', 'r'), loc('/aaa', 'exact', 'e'), loc('/aaa', 'prefix', 'p'), loc('/bbb', 'prefix', 'b')],
+  })])).servers;
+  assert.deepEqual(server?.locations, [
+    { exact: false, path: '/', backend: 'r' },
+    { exact: true, path: '/aaa', backend: 'e' },
+    { exact: false, path: '/aaa/', backend: 'p' },
+    { exact: true, path: '/bbb', backend: 'b' },
+    { exact: false, path: '/bbb/', backend: 'b' },
+  ]);
+});
+
+test('server names: catch-all, exact host, one-label wildcard regex', () => {
+  const names = view(modelWith([host('*.foo.com'), host('foo.com')])).servers.map((s) => [s.serverName, s.serverNameIsRegex]);
+  assert.deepEqual(names, [['_', false], ['~^[^.]+\\.foo\\.com$', true], ['foo.com', false]]);
+});
+
+test('listen addresses follow the bind address; only the catch-all is default_server', () => {
+  const cases: [bindAddress: string | null, listens: string[]][] = [
+    [null, ['80 default_server', '443 ssl http2 default_server']],
+    ['127.0.0.1', ['127.0.0.1:80 default_server', '127.0.0.1:443 ssl http2 default_server']],
+    ['::1', ['[::1]:80 default_server', '[::1]:443 ssl http2 default_server']],
+  ];
+  for (const [bindAddress, listens] of cases) {
+    assert.deepEqual(view(modelWith([]), { bindAddress }).servers[0]?.listens, listens);
+  }
+  assert.deepEqual(view(modelWith([host('foo.com')])).servers[1]?.listens, ['80', '443 ssl http2']);
+  assert.throws(() => view(modelWith([]), { bindAddress: 'localhost' }), { code: 'FLAG' });
+  assert.throws(() => view(modelWith([]), { httpPort: 0 }), { code: 'FLAG' });
+});
+
+test('the https redirect names the port unless it is 443', () => {
+  const model = modelWith([host('foo.com', { sslRedirect: true })]);
+  assert.equal(view(model).servers[1]?.httpsRedirect, 'https://$host$request_uri');
+  assert.equal(view(model, { httpsPort: 8443 }).servers[1]?.httpsRedirect, 'https://$host:8443$request_uri');
+  assert.equal(view(model).servers[0]?.httpsRedirect, null);
+});
+
+test('certificates: the host own, else the model default, else the settings default', () => {
+  const certificate = (name: string) => ({ name, secret: { kind: 'Secret', namespace: 'ns', name }, certPem: '', keyPem: '' });
+  const model = modelWith([host('own.com', { certificate: 'ns.own' }), host('other.com')], {
+    certificates: [certificate('ns.fallback'), certificate('ns.own')],
+  });
+  const files = (m: Model) => view(m).servers.map((s) => s.certFile);
+  assert.deepEqual(files(model), ['/etc/default.crt', '/run/portico/certs/ns.own.crt', '/etc/default.crt']);
+  assert.deepEqual(files({ ...model, defaultCertificate: 'ns.fallback' }), [
+    '/run/portico/certs/ns.fallback.crt', '/run/portico/certs/ns.own.crt', '/run/portico/certs/ns.fallback.crt',
+  ]);
+  assert.throws(() => view(modelWith([host('foo.com', { certificate: 'ns.missing' })])), { code: 'TEMPLATE' });
+});
+
+test('a model without exactly one catch-all server is refused', () => {
+  assert.throws(() => view({ ...modelWith([]), servers: [] }), { code: 'TEMPLATE' });
+  assert.throws(() => view({ ...modelWith([]), servers: [catchAll, catchAll] }), { code: 'TEMPLATE' });
+});
+
+test('hash buckets fit the longest exact host', () => {
+  assert.equal(view(modelWith([host('foo.com')])).serverNamesHashBucketSize, 128);
+  const longHost = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.com`;
+  assert.equal(view(modelWith([host(longHost)])).serverNamesHashBucketSize, 512);
+});
