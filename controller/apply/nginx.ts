@@ -1,7 +1,10 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log.js';
 import { PorticoError } from '../errors.js';
+import { CONFIG_SOCKET } from '../render/settings.js';
 
 export interface NginxOptions {
   binary: string;
@@ -15,6 +18,25 @@ export interface NginxOptions {
 }
 
 const RESTART_BACKOFF_MS = [100, 250, 500, 1000, 2000];
+
+/** nginx error_log lines carry their own level: `2026/01/01 00:00:00 [warn] 1#1: …`. */
+function nginxLogLevel(line: string): 'debug' | 'info' | 'warn' | 'error' {
+  const level = /\[(\w+)\]/.exec(line)?.[1];
+  if (level === 'debug') return 'debug';
+  if (level === 'info' || level === 'notice') return 'info';
+  if (level === 'warn') return 'warn';
+  return 'error';
+}
+
+/** Kills what is left of a master's process group (workers orphaned by a master that died). */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+}
 
 /**
  * The OpenResty master as a supervised child process: started in the foreground (`daemon off` is in the
@@ -53,25 +75,31 @@ export class Nginx {
   /** Starts the master on `confFile`; resolves once the process is spawned. */
   start(confFile: string): void {
     this.stopping = false;
+    // A master killed with SIGKILL leaves its unix socket behind, and nginx refuses to bind over it.
+    rmSync(join(this.options.workDir, CONFIG_SOCKET), { force: true });
     const child = execa(this.options.binary, ['-e', 'stderr', '-p', this.options.workDir, '-c', confFile], {
       reject: false,
       stdin: 'ignore',
       buffer: false,
+      // Its own process group: if the master dies, its orphaned workers still hold the listening
+      // sockets, and only the group id reaches them.
+      detached: true,
     });
     this.child = child;
     const log = this.options.log;
     child.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.warn({ source: 'nginx' }, line.trim());
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log[nginxLogLevel(line)]({ source: 'nginx' }, line.trim());
     });
-    child.stdout?.on('data', (chunk: Buffer) => log.info({ source: 'nginx' }, chunk.toString('utf8').trim()));
     log.info({ pid: child.pid }, 'OpenResty master started');
     this.options.onStart();
-    void child.then((result) => this.exited(child, confFile, result.exitCode, result.signal));
+    // 'exit', not the promise: orphaned workers may keep the stderr pipe open after the master died.
+    child.once('exit', (code, signal) => void this.exited(child, confFile, code ?? undefined, signal ?? undefined));
   }
 
   private async exited(child: ResultPromise, confFile: string, code: number | undefined, signal: string | undefined): Promise<void> {
     if (this.child !== child) return;
     this.child = null;
+    killGroup(child.pid);
     if (this.stopping) return;
     const wait = RESTART_BACKOFF_MS[Math.min(this.restarts, RESTART_BACKOFF_MS.length - 1)] ?? 2000;
     this.restarts += 1;
