@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { PorticoError } from '../errors.js';
+import { stableJson } from '../stable-json.js';
 import type { Model } from '../model/types.js';
 import { templateHelpers } from './helpers.js';
 import type { RenderSettings } from './settings.js';
@@ -74,14 +75,5 @@ function compile(handlebars: typeof Handlebars, file: string): Handlebars.Templa
 }
 
 function configurationHash(model: Model, settings: RenderSettings): string {
-  return createHash('sha256').update(canonicalJson({ model, settings })).digest('hex');
-}
-
-/** JSON with object keys sorted at every level, so equal values always give equal text. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, field: unknown) =>
-    field !== null && typeof field === 'object' && !Array.isArray(field)
-      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : field,
-  );
+  return createHash('sha256').update(stableJson({ model, settings })).digest('hex');
 }
