@@ -88,7 +88,8 @@ export class Reconciler {
         this.dirty = true;
         return;
       }
-      const rendered = this.options.render(model);
+      const rendered = this.renderOrReport(model);
+      if (!rendered) return;
       if (rendered.hash === applier.appliedHash || rendered.hash === this.rejectedHash) {
         await applier.syncBackends(model.backends);
         return;
@@ -108,6 +109,18 @@ export class Reconciler {
       }
     } else if (await applier.syncBackends(model.backends)) {
       log.debug({ backends: model.backends.length }, 'backends updated without reload');
+    }
+  }
+
+  /** A template that cannot render this model is reported once, like a configuration nginx -t rejects. */
+  private renderOrReport(model: Model): Rendered | null {
+    try {
+      return this.options.render(model);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'TEMPLATE') throw err;
+      this.forceRender = false;
+      this.options.log.error({ err }, 'configuration could not be rendered; the last good one keeps serving');
+      return null;
     }
   }
 

@@ -13,6 +13,7 @@ export interface Flags {
   statusPort: number;
   workDir: string;
   nginxBinary: string | null;
+  template: string | null;
   controllerClass: string;
   ingressClass: string;
   watchIngressWithoutClass: boolean;
@@ -32,6 +33,7 @@ const FLAGS = {
   'status-port': { type: 'string', default: '10254', help: 'port of /healthz (and later /metrics)' },
   'work-dir': { type: 'string', default: `${tmpdir()}/portico`, help: 'rendered nginx.conf, certificates, pid, temp paths, config socket' },
   'nginx-binary': { type: 'string', help: 'OpenResty/nginx binary (default: openresty if on PATH, else nginx)' },
+  template: { type: 'string', help: 'main nginx.conf Handlebars template replacing the built-in one; watched, re-rendered on change' },
   'controller-class': { type: 'string', default: 'portico.dev/ingress-controller', help: 'IngressClass spec.controller we serve' },
   'ingress-class': { type: 'string', default: 'portico', help: 'legacy kubernetes.io/ingress.class annotation value we serve' },
   'watch-ingress-without-class': { type: 'boolean', default: false, help: 'also serve Ingresses that name no class' },
@@ -93,6 +95,7 @@ export function parseFlags(argv: string[]): Flags {
     statusPort: port('status-port', values['status-port']),
     workDir: resolve(values['work-dir']),
     nginxBinary: values['nginx-binary'] ?? null,
+    template: values.template ? resolve(values.template) : null,
     controllerClass: values['controller-class'],
     ingressClass: values['ingress-class'],
     watchIngressWithoutClass: values['watch-ingress-without-class'],

@@ -8,7 +8,7 @@ import { Nginx } from '../apply/nginx.js';
 import { Applier } from '../apply/applier.js';
 import { defaultNginxBinary, detectPlatform } from '../apply/platform.js';
 import { ensureSelfSignedCertificate, prepareWorkDir } from '../apply/files.js';
-import { render } from '../render/render.js';
+import { watchTemplate } from './template.js';
 import type { RenderSettings } from '../render/settings.js';
 import { Reconciler } from '../reconciler.js';
 import { startStatusServer } from '../status/server.js';
@@ -34,6 +34,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     errorLogLevel: 'notice',
   };
 
+  const templates = await watchTemplate(flags.template, log, () => reconciler.trigger({ render: true }));
   const store = new Store();
   const manifests = await watchManifests(flags.manifests, store, log);
 
@@ -55,7 +56,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
       watchIngressWithoutClass: flags.watchIngressWithoutClass,
       defaultSslCertificate: flags.defaultSslCertificate,
     },
-    render: (model) => render(model, settings),
+    render: (model) => templates.render(model, settings),
     applier,
     log: log.child({ stage: 'reconcile' }),
     minReloadIntervalMs: flags.minReloadIntervalMs,
@@ -76,6 +77,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     log.info({ signal }, 'shutting down: draining OpenResty');
     status.close();
     await manifests.close();
+    await templates.close();
     await reconciler.idle();
     await nginx.stop();
     log.info('stopped');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const COMPILE_OPTIONS = {
 
 export interface RenderResult {
   text: string;
-  /** sha256 of the canonical JSON of {model, settings}; served at /configuration/hash. */
+  /** sha256 of the canonical JSON of {model, settings, templates' text}; served at /configuration/hash. */
   hash: string;
 }
 
@@ -36,12 +36,15 @@ export type Renderer = (model: Model, settings: RenderSettings) => RenderResult;
 export function loadTemplates(mainFile: string = join(TEMPLATES_DIR, 'nginx.conf.hbs')): Renderer {
   const handlebars = Handlebars.create();
   handlebars.registerHelper(templateHelpers);
+  // The templates' text is part of the hash: a changed template must give a new configuration.
+  const sources = createHash('sha256');
   for (const name of PARTIALS) {
-    handlebars.registerPartial(name, compile(handlebars, join(TEMPLATES_DIR, `${name}.hbs`)));
+    handlebars.registerPartial(name, compile(handlebars, join(TEMPLATES_DIR, `${name}.hbs`), sources));
   }
-  const main = compile(handlebars, mainFile);
+  const main = compile(handlebars, mainFile, sources);
+  const templates = sources.digest('hex');
   return (model, settings) => {
-    const hash = configurationHash(model, settings);
+    const hash = createHash('sha256').update(stableJson({ model, settings, templates })).digest('hex');
     // Indented partials leave whitespace on their blank lines; no directive can end in it, as strings are one-line.
     const text = main(buildView(model, settings, hash)).replace(/[ \t]+$/gm, '');
     return { text, hash };
@@ -57,10 +60,12 @@ export function render(model: Model, settings: RenderSettings): RenderResult {
 }
 
 /** Parses eagerly so a syntax error shows at load time, and names the file in every template error. */
-function compile(handlebars: typeof Handlebars, file: string): Handlebars.TemplateDelegate<ConfigView> {
+function compile(handlebars: typeof Handlebars, file: string, sources: Hash): Handlebars.TemplateDelegate<ConfigView> {
   let template: Handlebars.TemplateDelegate<ConfigView>;
   try {
-    template = handlebars.compile<ConfigView>(handlebars.parse(readFileSync(file, 'utf8')), COMPILE_OPTIONS);
+    const text = readFileSync(file, 'utf8');
+    sources.update(text);
+    template = handlebars.compile<ConfigView>(handlebars.parse(text), COMPILE_OPTIONS);
   } catch (error) {
     throw new PorticoError('TEMPLATE', `${file}: ${(error as Error).message}`, { cause: error });
   }
@@ -72,8 +77,4 @@ function compile(handlebars: typeof Handlebars, file: string): Handlebars.Templa
       throw new PorticoError('TEMPLATE', `${file}: ${(error as Error).message}`, { cause: error });
     }
   };
-}
-
-function configurationHash(model: Model, settings: RenderSettings): string {
-  return createHash('sha256').update(stableJson({ model, settings })).digest('hex');
 }

@@ -1,0 +1,70 @@
+// --template FILE: a custom main template is watched and re-rendered on change; a template that does not
+// compile, or renders a configuration nginx -t rejects, is never loaded and the last good one keeps serving.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, freePort, startBackends, type Backend } from '../helpers/processes.js';
+import { get, startPortico, type Portico } from '../helpers/portico.js';
+import { ingress, ingressClass, service } from '../helpers/manifests.js';
+
+let portico: Portico;
+let backends: Backend[] = [];
+let dir: string;
+let template: string;
+let original: string;
+
+async function loadedConf(): Promise<string> {
+  return readFile(join(portico.workDir, 'nginx.conf'), 'utf8');
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'portico-template-'));
+  template = join(dir, 'custom.hbs');
+  await copyFile(join(REPO_ROOT, 'templates/nginx.conf.hbs'), template);
+  original = await readFile(template, 'utf8');
+  const port = await freePort();
+  backends = await startBackends(['127.0.5.1'], port);
+  portico = await startPortico({
+    args: ['--template', template],
+    manifests: {
+      'all.yaml': [
+        ingressClass('portico'),
+        ...service('app', ['127.0.5.1'], { ports: [{ port: 80, targetPort: port }] }),
+        ingress('app', [{ host: 'app.example.com', paths: [{ path: '/', service: 'app' }] }]),
+      ],
+    },
+  });
+});
+
+after(async () => {
+  await portico?.stop();
+  await Promise.all(backends.map((backend) => backend.stop()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a changed template is re-rendered and reloaded', async () => {
+  await writeFile(template, original.replace('http {', '# custom template v2\nhttp {'));
+  await portico.waitForLog('reload with the new template', (r) => r.msg === 'configuration reloaded' && String(r.diff).includes('+# custom template v2'));
+  assert.match(await loadedConf(), /# custom template v2/);
+  assert.equal((await get(portico, { host: 'app.example.com' })).status, 200);
+});
+
+test('a template whose output fails nginx -t is never loaded; the old configuration keeps serving', async () => {
+  const workers = await portico.workerPids();
+  const before = await loadedConf();
+  await writeFile(template, original.replace('http {', 'http {\n    no_such_directive on;'));
+  const rejected = await portico.waitForLog('nginx -t rejection', (r) => r.msg.startsWith('new configuration rejected by nginx -t'));
+  assert.match(JSON.stringify(rejected.err), /no_such_directive/);
+  assert.equal(await loadedConf(), before);
+  assert.deepEqual(await portico.workerPids(), workers);
+  assert.equal((await get(portico, { host: 'app.example.com' })).status, 200);
+});
+
+test('a template that does not compile is rejected with a log line naming it', async () => {
+  await writeFile(template, original.replace('http {', 'http {\n{{#if}}'));
+  const rejected = await portico.waitForLog('template rejection', (r) => r.msg.startsWith('template rejected'));
+  assert.equal(rejected.template, template);
+  assert.equal((await get(portico, { host: 'app.example.com' })).status, 200);
+});
