@@ -74,10 +74,10 @@ const cases: {
   { name: 'missing port number', reference: backend('web', 81), expected: { name: 'default.web.81', endpoints: [], problem: /^Service "default\/web" has no port "81"$/ } },
   { name: 'missing port name', reference: backend('web', 'grpc'), expected: { name: 'default.web.grpc', endpoints: [], problem: /has no port "grpc"/ } },
   {
-    name: 'ExternalName Service',
+    name: 'ExternalName Service with an invalid name',
     reference: backend('ext', 80),
-    services: [{ metadata: { name: 'ext', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'example.org' } }],
-    expected: { name: 'default.ext.80', endpoints: [], problem: /ExternalName: not supported yet/ },
+    services: [{ metadata: { name: 'ext', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'exa mple.org;' } }],
+    expected: { name: 'default.ext.80', endpoints: [], problem: /invalid externalName "exa mple.org;"/ },
   },
   { name: 'resource backend', reference: { resource: { kind: 'Bucket', name: 'b', apiGroup: 'x.io' } }, expected: { name: null, problem: /^resource backends are not supported$/ } },
   { name: 'invalid service name', reference: backend('Web.x', 80), expected: { name: null, problem: /service name "Web.x" is not a valid DNS-1123 label/ } },
@@ -103,6 +103,20 @@ for (const { name, reference, services, slices, expected } of cases) {
     }
   });
 }
+
+test('an ExternalName Service names host and port for apply to resolve (targetPort, else port, else the Ingress port)', () => {
+  const ext = (ports?: object[]): object => ({ metadata: { name: 'ext', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'Example.ORG', ports } });
+  const cases: Array<[ports: object[] | undefined, port: number]> = [
+    [[{ port: 80, targetPort: 8443 }], 8443],
+    [[{ port: 80, targetPort: 'https' }], 80],
+    [undefined, 80],
+  ];
+  for (const [ports, port] of cases) {
+    const table = new BackendTable(snapshot({ services: [ext(ports) as never] }));
+    assert.equal(table.use(backend('ext', 80), 'default').problem, null);
+    assert.deepEqual(table.backends(['default.ext.80'])[0]?.externalName, { host: 'example.org', port });
+  }
+});
 
 test('backends() returns each used backend once, sorted by name', () => {
   const table = new BackendTable(snapshot({ services: [web], endpointSlices: webSlices }));

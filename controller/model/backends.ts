@@ -3,7 +3,7 @@ import type { V1EndpointSlice, V1IngressBackend, V1Service, V1ServicePort } from
 import type { Snapshot } from '../store/types.js';
 import type { Backend, Endpoint } from './types.js';
 import { compareText, namespaceOf } from './objects.js';
-import { accept, type Checked, isDnsLabel, isIpAddress, isPortName, isPortNumber, quote, reject } from './validate.js';
+import { accept, type Checked, isDnsLabel, isDnsSubdomain, isIpAddress, isPortName, isPortNumber, quote, reject } from './validate.js';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -23,6 +23,7 @@ export interface BackendUse {
 
 interface ResolvedEndpoints {
   endpoints: Endpoint[];
+  externalName?: Backend['externalName'];
   problem: string | null;
 }
 
@@ -38,9 +39,23 @@ function parseBackendRef(backend: V1IngressBackend | undefined, namespace: strin
   return accept({ namespace, service: service.name ?? '', port: number ?? name ?? '' });
 }
 
-/** ExternalName Services resolve through DNS, which the model (pure) cannot do; kept apart so it can be added here. */
-function externalNameEndpoints(key: string): ResolvedEndpoints {
-  return { endpoints: [], problem: `Service ${quote(key)} is ExternalName: not supported yet` };
+/**
+ * ExternalName Services proxy to a DNS name, which the model (pure) cannot resolve: it names host and
+ * port, and apply turns them into endpoints. The port is the Service port's numeric targetPort, else its
+ * port, else the number the Ingress gave.
+ */
+function externalName(service: V1Service, ref: BackendRef, key: string): ResolvedEndpoints {
+  const host = (service.spec?.externalName ?? '').toLowerCase();
+  if (!isDnsSubdomain(host)) return { endpoints: [], problem: `Service ${quote(key)} has an invalid externalName ${quote(host)}` };
+  const servicePort = findServicePort(service, ref);
+  const target = servicePort?.targetPort;
+  const port = isPortNumber(target) ? target : servicePort?.port ?? ref.port;
+  if (!isPortNumber(port)) return { endpoints: [], problem: `Service ${quote(key)} has no port ${quote(ref.port)}` };
+  return { endpoints: [], externalName: { host, port }, problem: null };
+}
+
+function findServicePort(service: V1Service, ref: BackendRef): V1ServicePort | undefined {
+  return service.spec?.ports?.find((port) => (typeof ref.port === 'number' ? port.port === ref.port : port.name === ref.port));
 }
 
 /** Ready, non-terminating addresses × the slice port that carries the Service port (matched by name; '' for unnamed). */
@@ -88,8 +103,9 @@ export class BackendTable {
     const name = `${ref.namespace}.${ref.service}.${ref.port}`;
     let resolved = this.#resolved.get(name);
     if (!resolved) {
-      const { endpoints, problem } = this.#endpoints(ref);
-      const backend = { name, service: { kind: 'Service', namespace: ref.namespace, name: ref.service }, endpoints };
+      const { endpoints, externalName, problem } = this.#endpoints(ref);
+      const backend: Backend = { name, service: { kind: 'Service', namespace: ref.namespace, name: ref.service }, endpoints };
+      if (externalName) backend.externalName = externalName;
       resolved = { backend, problem };
       this.#resolved.set(name, resolved);
     }
@@ -107,10 +123,8 @@ export class BackendTable {
     const key = `${ref.namespace}/${ref.service}`;
     const service = this.#services.get(key);
     if (!service) return { endpoints: [], problem: `Service ${quote(key)} not found` };
-    if (service.spec?.type === 'ExternalName') return externalNameEndpoints(key);
-    const servicePort = service.spec?.ports?.find((port) =>
-      typeof ref.port === 'number' ? port.port === ref.port : port.name === ref.port,
-    );
+    if (service.spec?.type === 'ExternalName') return externalName(service, ref, key);
+    const servicePort = findServicePort(service, ref);
     if (!servicePort) return { endpoints: [], problem: `Service ${quote(key)} has no port ${quote(ref.port)}` };
     return { endpoints: sliceEndpoints(this.#slicesByService.get(key) ?? [], servicePort), problem: null };
   }

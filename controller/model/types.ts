@@ -68,6 +68,11 @@ export interface Backend {
   service: ObjectRef;
   /** Ready endpoints, sorted by address then port. Empty means the backend answers 503. */
   endpoints: Endpoint[];
+  /**
+   * For an ExternalName Service: the DNS name and port to proxy to. The model stays pure, so `endpoints`
+   * is empty here; apply resolves the name and pushes the addresses as endpoints.
+   */
+  externalName?: { host: string; port: number };
 }
 
 export interface Certificate {
