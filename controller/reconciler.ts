@@ -36,6 +36,8 @@ export class Reconciler {
   private running: Promise<void> | null = null;
   private lastReloadAt = 0;
   private failures = 0;
+  /** When the oldest change not yet applied was seen (logged with its push, to measure propagation). */
+  private pendingSince: number | null = null;
   /** Hash of a rendered configuration nginx -t rejected: not retried until the model changes. */
   private rejectedHash: string | null = null;
   private reportedProblems = new Set<string>();
@@ -48,6 +50,7 @@ export class Reconciler {
   /** Something changed (store, template, files): reconcile soon. */
   trigger(options: { render?: boolean } = {}): void {
     this.dirty = true;
+    this.pendingSince ??= Date.now();
     if (options.render) this.forceRender = true;
     this.running ??= this.loop().finally(() => {
       this.running = null;
@@ -63,8 +66,10 @@ export class Reconciler {
     while (this.dirty) {
       await delay(this.options.debounceMs);
       this.dirty = false;
+      const seenAt = this.pendingSince ?? Date.now();
+      this.pendingSince = null;
       try {
-        await this.reconcile();
+        await this.reconcile(seenAt);
         this.failures = 0;
       } catch (err) {
         const wait = RETRY_BACKOFF_MS[Math.min(this.failures, RETRY_BACKOFF_MS.length - 1)] ?? 10_000;
@@ -72,11 +77,12 @@ export class Reconciler {
         this.options.log.error({ err, retryInMs: wait }, 'reconcile failed; the last good configuration keeps serving');
         await delay(wait);
         this.dirty = true;
+        this.pendingSince = seenAt;
       }
     }
   }
 
-  private async reconcile(): Promise<void> {
+  private async reconcile(seenAt: number): Promise<void> {
     const { store, modelOptions, applier, log } = this.options;
     const { model, problems } = buildModel(store.snapshot(), modelOptions);
     this.report(problems);
@@ -86,10 +92,13 @@ export class Reconciler {
         // Rate limit: let more changes arrive, then reconcile the latest state in one reload.
         await delay(wait);
         this.dirty = true;
+        this.pendingSince = seenAt;
         return;
       }
+      const renderStart = performance.now();
       const rendered = this.renderOrReport(model);
       if (!rendered) return;
+      log.debug({ renderMs: Math.round(performance.now() - renderStart), bytes: rendered.text.length }, 'configuration rendered');
       if (rendered.hash === applier.appliedHash || rendered.hash === this.rejectedHash) {
         await applier.syncBackends(model.backends);
         return;
@@ -108,7 +117,7 @@ export class Reconciler {
         throw err;
       }
     } else if (await applier.syncBackends(model.backends)) {
-      log.debug({ backends: model.backends.length }, 'backends updated without reload');
+      log.debug({ backends: model.backends.length, changeSeenAt: seenAt, sinceChangeMs: Date.now() - seenAt }, 'backends updated without reload');
     }
   }
 

@@ -65,13 +65,16 @@ export class Applier {
     await writeCertificates(this.workDir, model.certificates);
     const staged = `${this.confFile}.staged`;
     await writeAtomic(staged, rendered.text, 0o644);
+    const testStart = performance.now();
     await this.nginx.test(staged);
+    const testMs = Math.round(performance.now() - testStart);
     if (previous && this.nginx.running) {
       // Workers of the new configuration read backends from the shared dict on their first request.
       await pushBackends(this.socketPath, unionBackends(previous.model.backends, model.backends));
     }
     await writeAtomic(this.confFile, rendered.text, 0o644);
     this.applied = { model, rendered };
+    const loadStart = performance.now();
     if (this.nginx.running) {
       this.nginx.reload();
     } else {
@@ -86,10 +89,11 @@ export class Applier {
       }
       throw err;
     }
+    const loadMs = Math.round(performance.now() - loadStart);
     await this.push(model.backends);
     this.servedOnce = true;
     await pruneCertificates(this.workDir, model.certificates);
-    this.logDiff(previous?.rendered.text ?? '', rendered);
+    this.logDiff(previous?.rendered.text ?? '', rendered, { testMs, loadMs });
   }
 
   /**
@@ -126,12 +130,13 @@ export class Applier {
     throw new PorticoError('RELOAD_FAILED', `configuration ${hash.slice(0, 12)} not served after ${LOAD_TIMEOUT_MS} ms`);
   }
 
-  private logDiff(before: string, after: Rendered): void {
+  /** Logs the load with its diff and timings (`nginx -t`, then signal or start until the new hash is served). */
+  private logDiff(before: string, after: Rendered, timings: { testMs: number; loadMs: number }): void {
     const patch = createTwoFilesPatch('nginx.conf', 'nginx.conf', before, after.text, 'loaded', 'new', {
       context: 2,
       timeout: DIFF_TIMEOUT_MS,
     });
     const diff = patch ?? '(diff too large to compute; see nginx.conf in the work dir)';
-    this.log.info({ hash: after.hash, diff }, before ? 'configuration reloaded' : 'configuration loaded');
+    this.log.info({ hash: after.hash, ...timings, diff }, before ? 'configuration reloaded' : 'configuration loaded');
   }
 }

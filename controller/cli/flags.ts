@@ -19,6 +19,7 @@ export interface Flags {
   watchIngressWithoutClass: boolean;
   defaultSslCertificate: string | null;
   minReloadIntervalMs: number;
+  workerProcesses: number | 'auto';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: LogFormat;
   help: boolean;
@@ -39,6 +40,7 @@ const FLAGS = {
   'watch-ingress-without-class': { type: 'boolean', default: false, help: 'also serve Ingresses that name no class' },
   'default-ssl-certificate': { type: 'string', help: 'NAMESPACE/NAME of the TLS Secret for hosts without one (default: self-signed)' },
   'min-reload-interval': { type: 'string', default: '1', help: 'seconds between two reloads at the least; changes meanwhile are batched' },
+  'worker-processes': { type: 'string', default: 'auto', help: 'nginx worker processes: a number, or auto for one per CPU' },
   'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
   'log-format': { type: 'string', default: 'json', help: 'json, or text for people reading kubectl logs' },
   help: { type: 'boolean', default: false, help: 'print this help' },
@@ -65,6 +67,12 @@ function port(flag: string, value: string): number {
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw invalid(flag, value, allowed.join(', '));
   return value as T;
+}
+
+function workerProcesses(value: string): number | 'auto' {
+  if (value === 'auto') return value;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw invalid('worker-processes', value, 'auto or a number 1-1024');
+  return Number(value);
 }
 
 function namespacedName(flag: string, value: string | undefined): string | null {
@@ -101,6 +109,7 @@ export function parseFlags(argv: string[]): Flags {
     watchIngressWithoutClass: values['watch-ingress-without-class'],
     defaultSslCertificate: namespacedName('default-ssl-certificate', values['default-ssl-certificate']),
     minReloadIntervalMs: Math.round(reloadSeconds * 1000),
+    workerProcesses: workerProcesses(values['worker-processes']),
     logLevel: oneOf('log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const),
     logFormat: oneOf('log-format', values['log-format'], ['json', 'text'] as const),
     help: values.help,

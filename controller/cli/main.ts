@@ -29,7 +29,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     modules: platform.modules,
     luaPackagePath: platform.luaPackagePath,
     user: platform.user,
-    workerProcesses: 'auto',
+    workerProcesses: flags.workerProcesses,
     defaultCertificate: await ensureSelfSignedCertificate(flags.workDir),
     errorLogLevel: 'notice',
   };
