@@ -6,6 +6,7 @@ import type { Backend, Model } from '../model/types.js';
 import { PorticoError } from '../errors.js';
 import { CONFIG_SOCKET } from '../render/settings.js';
 import { loadedConfigHash, pushBackends } from './dynamic.js';
+import { EXTERNAL_NAME_TTL_MS, ExternalNameResolver } from './external-names.js';
 import { pruneCertificates, writeAtomic, writeCertificates } from './files.js';
 import type { Nginx } from './nginx.js';
 
@@ -33,6 +34,9 @@ export class Applier {
   private applied: { model: Model; rendered: Rendered } | null = null;
   /** What the Lua endpoint holds now, as sent; compared to skip pushes that change nothing. */
   private pushed: { backends: readonly Backend[]; json: string } | null = null;
+  private readonly externalNames: ExternalNameResolver;
+  /** Looks ExternalName backends up again while there are any, as their addresses may change. */
+  private refreshTimer: NodeJS.Timeout | null = null;
   private servedOnce = false;
   readonly confFile: string;
   readonly socketPath: string;
@@ -44,6 +48,7 @@ export class Applier {
   ) {
     this.confFile = join(workDir, 'nginx.conf');
     this.socketPath = join(workDir, CONFIG_SOCKET);
+    this.externalNames = new ExternalNameResolver(log);
   }
 
   /** True once OpenResty has served a rendered configuration with its backends. */
@@ -70,7 +75,8 @@ export class Applier {
     const testMs = Math.round(performance.now() - testStart);
     if (previous && this.nginx.running) {
       // Workers of the new configuration read backends from the shared dict on their first request.
-      await pushBackends(this.socketPath, unionBackends(previous.model.backends, model.backends));
+      const next = await this.externalNames.resolve(model.backends);
+      await pushBackends(this.socketPath, unionBackends(this.pushed?.backends ?? [], next));
     }
     await writeAtomic(this.confFile, rendered.text, 0o644);
     this.applied = { model, rendered };
@@ -113,12 +119,23 @@ export class Applier {
     this.log.info({ hash: this.applied.rendered.hash }, 'backends restored after OpenResty restart');
   }
 
-  private async push(backends: readonly Backend[]): Promise<boolean> {
+  private async push(desired: readonly Backend[]): Promise<boolean> {
+    this.scheduleRefresh(desired);
+    const backends = await this.externalNames.resolve(desired);
     const json = JSON.stringify(backends);
     if (this.pushed?.json === json) return false;
     await pushBackends(this.socketPath, backends);
     this.pushed = { backends, json };
     return true;
+  }
+
+  private scheduleRefresh(desired: readonly Backend[]): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    if (!desired.some((backend) => backend.externalName)) return;
+    this.refreshTimer = setTimeout(() => {
+      this.push(desired).catch((err: unknown) => this.log.error({ err }, 'ExternalName refresh failed'));
+    }, EXTERNAL_NAME_TTL_MS).unref();
   }
 
   private async waitForHash(hash: string): Promise<void> {

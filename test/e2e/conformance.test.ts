@@ -33,12 +33,17 @@ async function servedBy(options: Parameters<typeof get>[1]): Promise<string | nu
 
 before(async () => {
   const port = await freePort();
-  backends = await startBackends([...Object.values(PODS), ...LB_PODS], port);
+  // 127.0.0.1 stands for the host an ExternalName Service names (`localhost`).
+  backends = await startBackends([...Object.values(PODS), ...LB_PODS, '127.0.0.1'], port);
   const services = Object.entries(PODS).flatMap(([name, pod]) => service(name, [pod], { ports: [{ port: 80, targetPort: port }] }));
   portico = await startPortico({
     manifests: {
       'class.yaml': [ingressClass('portico'), ingressClass('other', { controller: 'example.com/other-controller' })],
-      'services.yaml': [...services, ...service('lb', LB_PODS, { ports: [{ port: 80, targetPort: port }] })],
+      'services.yaml': [
+        ...services,
+        ...service('lb', LB_PODS, { ports: [{ port: 80, targetPort: port }] }),
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'external', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'localhost', ports: [{ port: 80, targetPort: port }] } },
+      ],
       'tls.yaml': [tlsSecret('secure-tls', secureCert)],
       'ingresses.yaml': [
         ingress('default-backend', [], { defaultBackend: { service: 'default-backend' } }),
@@ -51,6 +56,7 @@ before(async () => {
         }),
         ingress('other-class', [{ host: 'other.example.com', paths: [{ path: '/', service: 'other' }] }], { className: 'other' }),
         ingress('lb', [{ host: 'lb.example.com', paths: [{ path: '/', service: 'lb' }] }]),
+        ingress('external', [{ host: 'external.example.com', paths: [{ path: '/', service: 'external' }] }]),
         ingress('paths', [
           {
             host: 'paths.example.com',
@@ -131,6 +137,15 @@ describe('load balancing', () => {
     }
     assert.deepEqual([...seen.keys()].sort(), [...LB_PODS].sort());
     for (const count of seen.values()) assert.ok(count >= 2, `uneven spread: ${JSON.stringify([...seen])}`);
+  });
+});
+
+describe('ExternalName Services', () => {
+  test('traffic is proxied to the DNS name the Service gives, with the Host header kept', async () => {
+    const answer = await get(portico, { host: 'external.example.com', path: '/ext' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json?.pod, `127.0.0.1:${backends[0]?.port}`);
+    assert.equal(answer.json?.headers.host, 'external.example.com');
   });
 });
 
