@@ -11,7 +11,7 @@ import { ensureSelfSignedCertificate, prepareWorkDir } from '../apply/files.js';
 import { watchTemplate } from './template.js';
 import type { RenderSettings } from '../render/settings.js';
 import { Reconciler } from '../reconciler.js';
-import { startStatusServer } from '../status/server.js';
+import { startStatusServer } from '../metrics/server.js';
 
 /** The repository's lua/ directory: two levels up from controller/cli (sources) or dist/cli (built). */
 const LUA_DIR = fileURLToPath(new URL('../../lua', import.meta.url));
