@@ -5,6 +5,7 @@ import type { Model, ModelOptions, Problem } from './model/types.js';
 import { buildModel } from './model/build.js';
 import { needsReload } from './model/reload.js';
 import type { Applier, Rendered } from './apply/applier.js';
+import type { ControllerMetrics } from './metrics/controller.js';
 
 export interface ReconcilerOptions {
   store: Store;
@@ -18,6 +19,8 @@ export interface ReconcilerOptions {
   minReloadIntervalMs?: number;
   /** Told about the problems of each reconcile that differ from the previous one's (for Events). */
   onProblems?: (problems: readonly Problem[]) => void;
+  /** Where pass and render durations are recorded. */
+  metrics?: ControllerMetrics;
 }
 
 const RETRY_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000];
@@ -41,7 +44,7 @@ export class Reconciler {
   /** Hash of a rendered configuration nginx -t rejected: not retried until the model changes. */
   private rejectedHash: string | null = null;
   private reportedProblems = new Set<string>();
-  private readonly options: Required<Omit<ReconcilerOptions, 'onProblems'>> & Pick<ReconcilerOptions, 'onProblems'>;
+  private readonly options: Required<Omit<ReconcilerOptions, 'onProblems' | 'metrics'>> & Pick<ReconcilerOptions, 'onProblems' | 'metrics'>;
 
   constructor(options: ReconcilerOptions) {
     this.options = { debounceMs: 20, minReloadIntervalMs: 1000, ...options };
@@ -68,8 +71,10 @@ export class Reconciler {
       this.dirty = false;
       const seenAt = this.pendingSince ?? Date.now();
       this.pendingSince = null;
+      const endPass = this.options.metrics?.syncDuration.startTimer();
       try {
         await this.reconcile(seenAt);
+        endPass?.();
         this.failures = 0;
       } catch (err) {
         const wait = RETRY_BACKOFF_MS[Math.min(this.failures, RETRY_BACKOFF_MS.length - 1)] ?? 10_000;
@@ -98,7 +103,9 @@ export class Reconciler {
       const renderStart = performance.now();
       const rendered = this.renderOrReport(model);
       if (!rendered) return;
-      log.debug({ renderMs: Math.round(performance.now() - renderStart), bytes: rendered.text.length }, 'configuration rendered');
+      const renderMs = performance.now() - renderStart;
+      this.options.metrics?.renderDuration.observe(renderMs / 1000);
+      log.debug({ renderMs: Math.round(renderMs), bytes: rendered.text.length }, 'configuration rendered');
       if (rendered.hash === applier.appliedHash || rendered.hash === this.rejectedHash) {
         await applier.syncBackends(model.backends);
         return;

@@ -73,14 +73,14 @@ test('an Exact and a Prefix rule on the same path pass nginx -t with one exact l
     server('foo.com', [location('/aaa', 'exact', 'default.exact.80'), location('/aaa', 'prefix', 'default.prefix.80')]),
   ]));
   assert.equal(text.split('location = "/aaa" {').length - 1, 1);
-  assert.match(text, /location = "\/aaa" \{\s+set \$proxy_upstream_name "default\.exact\.80";/);
-  assert.match(text, /location "\/aaa\/" \{\s+set \$proxy_upstream_name "default\.prefix\.80";/);
+  assert.match(text, /location = "\/aaa" \{\s+set \$portico_metric_key "[^"]*";\s+set \$proxy_upstream_name "default\.exact\.80";/);
+  assert.match(text, /location "\/aaa\/" \{\s+set \$portico_metric_key "[^"]*";\s+set \$proxy_upstream_name "default\.prefix\.80";/);
 });
 
 test('a location without backend passes nginx -t and returns 404', async (t) => {
   const settings = await testSettings(await makeWorkDir(t));
   const text = await assertNginxAccepts(settings, model([server('foo.com', [location('/gone', 'prefix', null)])]));
-  assert.match(text, /location = "\/gone" \{\s+return 404;\s+\}/);
+  assert.match(text, /location = "\/gone" \{\s+set \$portico_metric_key "[^"]*";\s+return 404;\s+\}/);
 });
 
 test('strings that could change nginx.conf make render throw', async (t) => {

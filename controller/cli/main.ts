@@ -2,16 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../log.js';
 import { PorticoError } from '../errors.js';
 import { parseFlags, usage, type Flags } from './flags.js';
-import { Store } from '../store/store.js';
 import { watchManifests } from '../sources/manifests.js';
 import { Nginx } from '../apply/nginx.js';
-import { Applier } from '../apply/applier.js';
+import type { Applier } from '../apply/applier.js';
 import { defaultNginxBinary, detectPlatform } from '../apply/platform.js';
 import { ensureSelfSignedCertificate, prepareWorkDir } from '../apply/files.js';
 import { watchTemplate } from './template.js';
 import type { RenderSettings } from '../render/settings.js';
 import { Reconciler } from '../reconciler.js';
 import { startStatusServer } from '../metrics/server.js';
+import { ControllerMetrics } from '../metrics/controller.js';
+import { MeasuredApplier } from '../metrics/measured-applier.js';
+import { MeasuredStore } from '../metrics/measured-store.js';
+import { statusChecks } from '../metrics/checks.js';
 
 /** The repository's lua/ directory: two levels up from controller/cli (sources) or dist/cli (built). */
 const LUA_DIR = fileURLToPath(new URL('../../lua', import.meta.url));
@@ -35,7 +38,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   };
 
   const templates = await watchTemplate(flags.template, log, () => reconciler.trigger({ render: true }));
-  const store = new Store();
+  const metrics = new ControllerMetrics();
+  const store = new MeasuredStore(metrics);
   const manifests = await watchManifests(flags.manifests, store, log);
 
   let applier: Applier | undefined;
@@ -47,7 +51,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
       applier?.restore().catch((err: unknown) => log.error({ err }, 'could not restore backends after OpenResty start'));
     },
   });
-  applier = new Applier(nginx, flags.workDir, log.child({ stage: 'apply' }));
+  applier = new MeasuredApplier(metrics, nginx, flags.workDir, log.child({ stage: 'apply' }));
   const reconciler = new Reconciler({
     store,
     modelOptions: {
@@ -60,14 +64,12 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     applier,
     log: log.child({ stage: 'reconcile' }),
     minReloadIntervalMs: flags.minReloadIntervalMs,
+    metrics,
   });
   store.onChange(() => reconciler.trigger());
   reconciler.trigger();
 
-  const readyApplier = applier;
-  const status = await startStatusServer(flags.statusPort, flags.bindAddress, {
-    healthy: () => readyApplier.ready && nginx.running,
-  });
+  const status = await startStatusServer(flags.statusPort, flags.bindAddress, statusChecks(applier, nginx, metrics));
   log.info({ http: flags.httpPort, https: flags.httpsPort, status: flags.statusPort, workDir: flags.workDir, nginx: platform.binary }, 'Portico started');
 
   let stopping = false;

@@ -37,12 +37,20 @@ test('prefix paths match whole elements; an exact rule owns its path', () => {
     locations: [loc('/', 'prefix', 'r'), loc('/aaa', 'exact', 'e'), loc('/aaa', 'prefix', 'p'), loc('/bbb', 'prefix', 'b')],
   })])).servers;
   assert.deepEqual(server?.locations, [
-    { exact: false, path: '/', backend: 'r' },
-    { exact: true, path: '/aaa', backend: 'e' },
-    { exact: false, path: '/aaa/', backend: 'p' },
-    { exact: true, path: '/bbb', backend: 'b' },
-    { exact: false, path: '/bbb/', backend: 'b' },
+    { exact: false, path: '/', backend: 'r', metricKey: '|||foo.com' },
+    { exact: true, path: '/aaa', backend: 'e', metricKey: '|||foo.com' },
+    { exact: false, path: '/aaa/', backend: 'p', metricKey: '|||foo.com' },
+    { exact: true, path: '/bbb', backend: 'b', metricKey: '|||foo.com' },
+    { exact: false, path: '/bbb/', backend: 'b', metricKey: '|||foo.com' },
   ]);
+});
+
+test('each location and server carries its metric labels: namespace, ingress, service and host', () => {
+  const ingress = { kind: 'Ingress', namespace: 'shop', name: 'web' };
+  const model = modelWith([host('foo.com', { locations: [{ path: '/', match: 'prefix', backend: 'shop.api.80', ingress }] })]);
+  const [, server] = view({ ...model, backends: [{ name: 'shop.api.80', service: { kind: 'Service', namespace: 'shop', name: 'api' }, endpoints: [] }] }).servers;
+  assert.equal(server?.locations[0]?.metricKey, 'shop|web|api|foo.com');
+  assert.equal(server?.metricKey, '|||foo.com');
 });
 
 test('server names: catch-all, exact host, one-label wildcard regex', () => {

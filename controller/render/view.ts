@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { PorticoError } from '../errors.js';
 import type { Location, Model, Server } from '../model/types.js';
+import { metricKey } from '../metrics/key.js';
 import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
 
 /** Everything the templates read, precomputed so they need no logic beyond `if` and `each`. */
@@ -32,9 +33,13 @@ export interface ServerView {
   /** Target of the 308 for plain-HTTP requests (contains nginx variables), or null for no redirect. */
   httpsRedirect: string | null;
   locations: LocationView[];
+  /** `$portico_metric_key` for what the server answers before a location runs (the https redirect). */
+  metricKey: string;
 }
 
 export interface LocationView {
+  /** `$portico_metric_key`: the labels Lua counts this location's requests under (see metrics/key.ts). */
+  metricKey: string;
   exact: boolean;
   path: string;
   backend: string | null;
@@ -54,6 +59,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     return certificatePaths(workDir, name);
   };
   const defaultCertificate = certificateFiles(model.defaultCertificate) ?? settings.defaultCertificate;
+  const serviceNames = new Map(model.backends.map((backend) => [backend.name, backend.service.name]));
   const exactHosts = model.servers.filter((server) => server.match === 'exact').map((server) => server.host);
   return {
     hash,
@@ -79,7 +85,8 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
       listens: listens(server, settings),
       ...(certificateFiles(server.certificate) ?? defaultCertificate),
       httpsRedirect: server.sslRedirect ? `https://$host${settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}$request_uri` : null,
-      locations: locationViews(server.locations),
+      locations: locationViews(server, serviceNames),
+      metricKey: metricKey({ namespace: '', ingress: '', service: '', host: server.host }),
     })),
   };
 }
@@ -118,15 +125,17 @@ function listenAddress(bindAddress: string | null, port: number): string {
  * Prefix `/aaa` becomes `= /aaa` plus prefix `/aaa/`, so it matches whole path elements only; an Exact rule
  * for the same path owns `= /aaa` (nginx refuses duplicate locations).
  */
-function locationViews(locations: Location[]): LocationView[] {
+function locationViews({ locations, host }: Server, serviceNames: ReadonlyMap<string, string>): LocationView[] {
   const exactPaths = new Set(locations.filter((l) => l.match === 'exact').map((l) => l.path));
-  return locations.flatMap(({ path, match, backend }): LocationView[] => {
+  return locations.flatMap(({ path, match, backend, ingress }): LocationView[] => {
     // A quoted location starting with `=`, `~` or `@` would still change its meaning.
     if (!path.startsWith('/')) throw new PorticoError('TEMPLATE', `location path ${JSON.stringify(path)} must start with /`);
-    if (match === 'exact') return [{ exact: true, path, backend }];
-    if (path === '/') return [{ exact: false, path, backend }];
-    const element = { exact: false, path: `${path}/`, backend };
-    return exactPaths.has(path) ? [element] : [{ exact: true, path, backend }, element];
+    const service = backend === null ? '' : (serviceNames.get(backend) ?? '');
+    const target = { backend, metricKey: metricKey({ namespace: ingress?.namespace ?? '', ingress: ingress?.name ?? '', service, host }) };
+    if (match === 'exact') return [{ exact: true, path, ...target }];
+    if (path === '/') return [{ exact: false, path, ...target }];
+    const element = { exact: false, path: `${path}/`, ...target };
+    return exactPaths.has(path) ? [element] : [{ exact: true, path, ...target }, element];
   });
 }
 

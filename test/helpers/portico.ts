@@ -106,7 +106,7 @@ export async function startPortico(options: StartOptions = {}): Promise<Portico>
       await rm(root, { recursive: true, force: true });
     },
   };
-  await eventually('Portico /healthz 200', async () => (await get(portico, { path: '/healthz', port: statusPort })).status === 200, 30_000).catch(
+  await eventually('Portico /readyz 200', async () => (await get(portico, { path: '/readyz', port: statusPort })).status === 200, 30_000).catch(
     async (err: unknown) => {
       await portico.stop();
       throw err;
