@@ -18,6 +18,8 @@ export interface Flags {
   ingressClass: string;
   watchIngressWithoutClass: boolean;
   defaultSslCertificate: string | null;
+  annotationsPrefix: string;
+  defaultBackendService: string | null;
   minReloadIntervalMs: number;
   workerProcesses: number | 'auto';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -39,6 +41,8 @@ const FLAGS = {
   'ingress-class': { type: 'string', default: 'portico', help: 'legacy kubernetes.io/ingress.class annotation value we serve' },
   'watch-ingress-without-class': { type: 'boolean', default: false, help: 'also serve Ingresses that name no class' },
   'default-ssl-certificate': { type: 'string', help: 'NAMESPACE/NAME of the TLS Secret for hosts without one (default: self-signed)' },
+  'annotations-prefix': { type: 'string', default: 'nginx.ingress.kubernetes.io', help: 'prefix of the annotations Portico reads' },
+  'default-backend-service': { type: 'string', help: 'NAMESPACE/NAME of the Service answering requests no rule matches, and custom errors (first port)' },
   'min-reload-interval': { type: 'string', default: '1', help: 'seconds between two reloads at the least; changes meanwhile are batched' },
   'worker-processes': { type: 'string', default: 'auto', help: 'nginx worker processes: a number, or auto for one per CPU' },
   'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
@@ -81,6 +85,12 @@ function namespacedName(flag: string, value: string | undefined): string | null 
   return value;
 }
 
+/** A DNS subdomain, as Kubernetes requires of an annotation key's prefix. */
+function annotationsPrefix(value: string): string {
+  if (!/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) throw invalid('annotations-prefix', value, 'a DNS subdomain');
+  return value;
+}
+
 /** Parses argv strictly: unknown flags and malformed values are errors, never silently ignored. */
 export function parseFlags(argv: string[]): Flags {
   let values;
@@ -108,6 +118,8 @@ export function parseFlags(argv: string[]): Flags {
     ingressClass: values['ingress-class'],
     watchIngressWithoutClass: values['watch-ingress-without-class'],
     defaultSslCertificate: namespacedName('default-ssl-certificate', values['default-ssl-certificate']),
+    annotationsPrefix: annotationsPrefix(values['annotations-prefix']),
+    defaultBackendService: namespacedName('default-backend-service', values['default-backend-service']),
     minReloadIntervalMs: Math.round(reloadSeconds * 1000),
     workerProcesses: workerProcesses(values['worker-processes']),
     logLevel: oneOf('log-level', values['log-level'], ['debug', 'info', 'warn', 'error'] as const),

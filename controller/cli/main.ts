@@ -59,6 +59,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
       ingressClass: flags.ingressClass,
       watchIngressWithoutClass: flags.watchIngressWithoutClass,
       defaultSslCertificate: flags.defaultSslCertificate,
+      annotationsPrefix: flags.annotationsPrefix,
+      defaultBackendService: flags.defaultBackendService,
     },
     render: (model) => templates.render(model, settings),
     applier,

@@ -95,21 +95,31 @@ export class BackendTable {
     }
   }
 
-  /** The backend for an Ingress's backend reference, resolved in the Ingress's namespace. */
-  use(reference: V1IngressBackend | undefined, namespace: string): BackendUse {
+  /**
+   * The backend for an Ingress's backend reference, resolved in the Ingress's namespace. With `clusterIp`
+   * (`service-upstream`) its one endpoint is the Service's cluster IP and port, named `<backend>.cluster-ip`.
+   */
+  use(reference: V1IngressBackend | undefined, namespace: string, options: { clusterIp?: boolean } = {}): BackendUse {
     const parsed = parseBackendRef(reference, namespace);
     if (!parsed.ok) return { name: null, problem: parsed.reason };
     const ref = parsed.value;
-    const name = `${ref.namespace}.${ref.service}.${ref.port}`;
+    const name = `${ref.namespace}.${ref.service}.${ref.port}${options.clusterIp ? '.cluster-ip' : ''}`;
     let resolved = this.#resolved.get(name);
     if (!resolved) {
-      const { endpoints, externalName, problem } = this.#endpoints(ref);
+      const { endpoints, externalName, problem } = options.clusterIp ? this.#clusterIp(ref) : this.#endpoints(ref);
       const backend: Backend = { name, service: { kind: 'Service', namespace: ref.namespace, name: ref.service }, endpoints };
       if (externalName) backend.externalName = externalName;
       resolved = { backend, problem };
       this.#resolved.set(name, resolved);
     }
     return { name, problem: resolved.problem };
+  }
+
+  /** A Service named without a port (`default-backend`, `--default-backend-service`): its first port, as ingress-nginx does. */
+  useService(namespace: string, name: string): BackendUse {
+    const port = this.#services.get(`${namespace}/${name}`)?.spec?.ports?.[0]?.port;
+    if (port === undefined) return { name: null, problem: `Service ${quote(`${namespace}/${name}`)} not found or has no port` };
+    return this.use({ service: { name, port: { number: port } } }, namespace);
   }
 
   /** The backends with these names (all previously returned by `use`), sorted by name. */
@@ -127,5 +137,16 @@ export class BackendTable {
     const servicePort = findServicePort(service, ref);
     if (!servicePort) return { endpoints: [], problem: `Service ${quote(key)} has no port ${quote(ref.port)}` };
     return { endpoints: sliceEndpoints(this.#slicesByService.get(key) ?? [], servicePort), problem: null };
+  }
+
+  #clusterIp(ref: BackendRef): ResolvedEndpoints {
+    const key = `${ref.namespace}/${ref.service}`;
+    const service = this.#services.get(key);
+    const servicePort = service && findServicePort(service, ref);
+    const address = service?.spec?.clusterIP ?? '';
+    if (!servicePort || !isIpAddress(address)) {
+      return { endpoints: [], problem: `service-upstream: Service ${quote(key)} has no cluster IP or no port ${quote(ref.port)}` };
+    }
+    return { endpoints: [{ address, port: servicePort.port }], problem: null };
   }
 }

@@ -2,11 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { buildModel } from './build.js';
+import { annotatedFields } from './annotated.js';
+import { DEFAULT_VALUES } from '../annotations/read.js';
 import type { Snapshot } from '../store/types.js';
 import { backend, endpointSlice, httpPath, ingress, OPTIONS, rule, service, snapshot } from './testdata/fixtures.js';
 
 const ref = (name: string, namespace = 'default') => ({ kind: 'Ingress', namespace, name });
-const fallback = (backendName: string | null) => ({ path: '/', match: 'prefix', backend: backendName, ingress: null });
+/** What a location without annotations carries besides its path, match, backend and Ingress. */
+const UNANNOTATED = { httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null) };
+const fallback = (backendName: string | null) => ({ path: '/', match: 'prefix', backend: backendName, ingress: null, ...UNANNOTATED });
+const NO_ALIASES = { aliases: [], redirectFrom: null, regex: false };
 
 /** Every server's locations as `match path → backend (ingress)`, keyed by host. */
 function routes(input: Snapshot) {
@@ -28,13 +33,14 @@ test('one Ingress gives the catch-all server, its host, and the backend it uses'
   assert.deepEqual(buildModel(input, OPTIONS), {
     model: {
       servers: [
-        { host: '', match: 'catch-all', certificate: null, sslRedirect: false, locations: [fallback(null)] },
+        { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...NO_ALIASES, locations: [fallback(null)] },
         {
           host: 'foo.com',
           match: 'exact',
           certificate: null,
           sslRedirect: false,
-          locations: [{ path: '/api', match: 'prefix', backend: 'default.web.http', ingress: ref('web') }, fallback(null)],
+          ...NO_ALIASES,
+          locations: [{ path: '/api', match: 'prefix', backend: 'default.web.http', ingress: ref('web'), ...UNANNOTATED }, fallback(null)],
         },
       ],
       backends: [

@@ -2,6 +2,10 @@
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { Snapshot } from '../store/types.js';
 import type { BuildResult, HostMatch, Location, ModelOptions, ObjectRef, Problem, Server } from './types.js';
+import { DEFAULT_VALUES, readAnnotations } from '../annotations/read.js';
+import type { AnnotationValues } from '../annotations/registry.js';
+import { annotatedFields, httpsRedirect, type SslPolicy, sslPolicy } from './annotated.js';
+import { finishAliases } from './aliases.js';
 import { BackendTable } from './backends.js';
 import { CertificateTable } from './certificates.js';
 import { selectIngresses } from './classes.js';
@@ -14,10 +18,14 @@ import { isDnsLabel, quote, quoteRef } from './validate.js';
 interface ServerDraft {
   host: string;
   match: HostMatch;
-  /** Keyed by `match path`: one location per path and match type. */
-  locations: Map<string, Location>;
+  /** Keyed by `match path`: one location per path and match type, with the https policy of its Ingress. */
+  locations: Map<string, { location: Location; ssl: SslPolicy }>;
   /** The defaultBackend of the oldest Ingress with rules for this host that has one; never set on the catch-all server. */
   fallback?: string;
+  /** `server-alias` names asked for by the host's Ingresses, in the order of the Ingresses. */
+  aliases: string[];
+  wwwRedirect: boolean;
+  regex: boolean;
 }
 
 /** Problems in the order found, each reported once however many paths share its cause. */
@@ -43,8 +51,19 @@ interface BuildState {
 
 const hostLabel = (host: string) => (host ? `host ${quote(host)}` : 'the catch-all server');
 
-function addRules(state: BuildState, ingress: V1Ingress, ref: ObjectRef, defaultBackend: string | null): void {
+/** What an Ingress's rules share: its default backend and what its annotations make of each location. */
+interface IngressContext {
+  ref: ObjectRef;
+  defaultBackend: string | null;
+  values: AnnotationValues;
+  errorBackend: string | null;
+}
+
+function addRules(state: BuildState, ingress: V1Ingress, context: IngressContext): void {
+  const { ref, defaultBackend, values } = context;
   const report = (reason: string) => state.problems.add(ref, reason);
+  const fields = annotatedFields(values, context.errorBackend);
+  const ssl = sslPolicy(values);
   for (const [ruleIndex, rule] of (ingress.spec?.rules ?? []).entries()) {
     const field = `spec.rules[${ruleIndex}]`;
     let server = state.servers.get('') as ServerDraft;
@@ -55,26 +74,31 @@ function addRules(state: BuildState, ingress: V1Ingress, ref: ObjectRef, default
         continue;
       }
       const { host, match } = parsed.value;
-      server = state.servers.get(host) ?? { host, match, locations: new Map() };
+      server = state.servers.get(host) ?? newServer(host, match);
       state.servers.set(host, server);
       server.fallback ??= defaultBackend ?? undefined;
+      server.aliases.push(...values.serverAlias);
+      server.wwwRedirect ||= values.fromToWwwRedirect;
     }
+    // ingress-nginx: rewrite-target or use-regex on one Ingress makes all of its hosts' locations regexes.
+    server.regex ||= values.useRegex || values.rewriteTarget !== null;
     for (const [pathIndex, httpPath] of (rule.http?.paths ?? []).entries()) {
       const pathField = `${field}.http.paths[${pathIndex}]`;
-      const parsed = parsePath(httpPath.path, httpPath.pathType);
+      const parsed = parsePath(httpPath.path, httpPath.pathType, values.useRegex);
       if (!parsed.ok) {
         report(`${pathField}: ${parsed.reason}`);
         continue;
       }
       const { path, match } = parsed.value;
-      const owner = server.locations.get(`${match} ${path}`)?.ingress;
+      const owner = server.locations.get(`${match} ${path}`)?.location.ingress;
       if (owner) {
         report(`${pathField}: ${match} path ${quote(path)} on ${hostLabel(server.host)} is already served by ${quoteRef(owner)}`);
         continue;
       }
-      const backend = state.backends.use(httpPath.backend, ref.namespace);
+      const backend = state.backends.use(httpPath.backend, ref.namespace, { clusterIp: values.serviceUpstream });
       if (backend.problem) report(`${pathField}.backend: ${backend.problem}`);
-      server.locations.set(`${match} ${path}`, { path, match, backend: backend.name, ingress: ref });
+      const location = { path, match, backend: backend.name, ingress: ref, httpsRedirect: null, ...fields };
+      server.locations.set(`${match} ${path}`, { location, ssl });
     }
   }
 }
@@ -87,13 +111,52 @@ function useDefaultBackend(state: BuildState, ingress: V1Ingress, ref: ObjectRef
   return use.name;
 }
 
+function newServer(host: string, match: HostMatch): ServerDraft {
+  return { host, match, locations: new Map(), aliases: [], wwwRedirect: false, regex: false };
+}
+
+/** The `/` location of a host no rule covers: the fallback backend (or the built-in 404), every annotation at its default. */
+function fallbackLocation(backend: string | null): { location: Location; ssl: SslPolicy } {
+  const location = { path: '/', match: 'prefix' as const, backend, ingress: null, httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null) };
+  return { location, ssl: sslPolicy(DEFAULT_VALUES) };
+}
+
 function finishServer(draft: ServerDraft, fallback: string | null, tls: Map<string, TlsClaim>): Server {
-  const locations = [...draft.locations.values()];
+  const drafts = [...draft.locations.values()];
   // Every server answers for every path: what no rule claims goes to the fallback (or the built-in 404).
-  if (!draft.locations.has('prefix /')) locations.push({ path: '/', match: 'prefix', backend: fallback, ingress: null });
-  locations.sort(compareLocations);
+  if (!draft.locations.has('prefix /')) drafts.push(fallbackLocation(fallback));
   const claim = tls.get(draft.host);
-  return { host: draft.host, match: draft.match, certificate: claim?.certificate ?? null, sslRedirect: claim !== undefined, locations };
+  const hasTls = claim !== undefined;
+  const locations = drafts.map(({ location, ssl }) => ({ ...location, httpsRedirect: httpsRedirect(ssl, hasTls) })).sort(compareLocations);
+  return {
+    host: draft.host,
+    match: draft.match,
+    certificate: claim?.certificate ?? null,
+    sslRedirect: hasTls,
+    aliases: [],
+    redirectFrom: null,
+    regex: draft.regex,
+    locations,
+  };
+}
+
+/** The error backend of an Ingress: its `default-backend` annotation's Service, else the global default backend. */
+function useErrorBackend(state: BuildState, ref: ObjectRef, values: AnnotationValues, globalService: string | null): string | null {
+  if (values.defaultBackend !== null) {
+    const use = state.backends.useService(ref.namespace, values.defaultBackend);
+    if (use.problem) state.problems.add(ref, `annotation default-backend: ${use.problem}`);
+    if (use.name) return use.name;
+  }
+  return globalService;
+}
+
+/** `--default-backend-service`: resolved once; a problem names the Service. */
+function useDefaultBackendService(state: BuildState, option: string | null): string | null {
+  if (option === null) return null;
+  const [namespace = '', name = ''] = option.split('/');
+  const use = state.backends.useService(namespace, name);
+  if (use.problem) state.problems.add({ kind: 'Service', namespace, name }, `--default-backend-service: ${use.problem}`);
+  return use.name;
 }
 
 export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResult {
@@ -101,16 +164,24 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
     problems: new ProblemLog(),
     backends: new BackendTable(snapshot),
     certificates: new CertificateTable(snapshot),
-    servers: new Map([['', { host: '', match: 'catch-all', locations: new Map() }]]),
+    servers: new Map([['', newServer('', 'catch-all')]]),
     tls: new Map(),
   };
   // The global default backend: the oldest Ingress's spec.defaultBackend.
   let globalDefault: { backend: string; owner: ObjectRef } | null = null;
+  const defaultBackendService = useDefaultBackendService(state, options.defaultBackendService);
 
   for (const ingress of selectIngresses(snapshot, options)) {
     const ref = refOf('Ingress', ingress);
     if (!isDnsLabel(ref.namespace)) {
       state.problems.add(ref, `namespace ${quote(ref.namespace)} is not a valid DNS-1123 label`);
+      continue;
+    }
+    const annotations = readAnnotations(ingress.metadata?.annotations, options.annotationsPrefix);
+    if (annotations.problems.length > 0) {
+      // As ingress-nginx does: an Ingress whose annotations cannot be honoured is not served at all (its paths
+      // answer as if it did not exist); every other Ingress, including those sharing its hosts, keeps serving.
+      for (const reason of annotations.problems) state.problems.add(ref, `${reason}; the Ingress is not served`);
       continue;
     }
     const defaultBackend = useDefaultBackend(state, ingress, ref);
@@ -121,17 +192,21 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
         state.problems.add(ref, `spec.defaultBackend: ${quote(defaultBackend)} serves only this Ingress's hosts; the global default backend is ${global}`);
       }
     }
-    addRules(state, ingress, ref, defaultBackend);
+    const errorBackend = useErrorBackend(state, ref, annotations.values, defaultBackendService);
+    addRules(state, ingress, { ref, defaultBackend, values: annotations.values, errorBackend });
     claimTls(ingress, ref, state.certificates, state.tls, (reason) => state.problems.add(ref, reason));
   }
 
   const servers = [...state.servers.values()]
     .sort((a, b) => compareText(a.host, b.host))
-    .map((draft) => finishServer(draft, draft.fallback ?? globalDefault?.backend ?? null, state.tls));
+    .map((draft) => finishServer(draft, draft.fallback ?? globalDefault?.backend ?? defaultBackendService, state.tls));
+  finishAliases(servers, state.servers);
   const defaultCertificateName = defaultCertificate(options.defaultSslCertificate, state.certificates, (object, reason) =>
     state.problems.add(object, reason),
   );
-  const backendNames = servers.flatMap((server) => server.locations.flatMap((location) => location.backend ?? []));
+  const backendNames = servers.flatMap((server) =>
+    server.locations.flatMap((location) => [location.backend ?? [], location.errors.backend ?? []].flat()),
+  );
   const certificateNames = [...servers.map((server) => server.certificate), defaultCertificateName].flatMap((name) => name ?? []);
   return {
     model: {

@@ -1,5 +1,6 @@
 /** Ingress paths: validation, normalisation, canonical order, and the location a request path selects. */
 import type { Location, PathMatch, Server } from './types.js';
+import { parseRegexPath } from './regex.js';
 import { accept, type Checked, quote, reject } from './validate.js';
 
 export interface RulePath {
@@ -20,11 +21,16 @@ const MATCH_BY_PATH_TYPE: Record<string, PathMatch> = {
   ImplementationSpecific: 'prefix',
 };
 
-export function parsePath(raw: string | undefined, pathType: string | undefined): Checked<RulePath> {
+/** `useRegex`: the Ingress has `use-regex`, so its ImplementationSpecific paths are regexes. */
+export function parsePath(raw: string | undefined, pathType: string | undefined, useRegex = false): Checked<RulePath> {
   const match = pathType === undefined ? undefined : MATCH_BY_PATH_TYPE[pathType];
   if (!match) return reject(`pathType ${quote(pathType ?? '')} is not Exact, Prefix or ImplementationSpecific`);
   // An omitted path means everything, as in ingress-nginx.
   const path = raw || '/';
+  if (useRegex && pathType === 'ImplementationSpecific') {
+    const regex = parseRegexPath(path);
+    return regex.ok ? accept({ path: regex.value, match: 'regex' }) : regex;
+  }
   if (!SAFE_PATH.test(path)) return reject(`path ${quote(path)} must start with / and use only A-Z a-z 0-9 / . _ ~ + : @ , = - and %XX`);
   if (path.split('/').some((segment) => segment.replace(/%2e/gi, '.') === '..')) {
     return reject(`path ${quote(path)} contains a .. segment`);

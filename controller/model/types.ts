@@ -35,13 +35,20 @@ export interface Server {
   match: HostMatch;
   /** Name of the Certificate for this host; null means the default certificate. */
   certificate: string | null;
-  /** Plain-HTTP requests get a 308 to https (true when the host is listed under an Ingress's spec.tls). */
+  /** The host is listed under an Ingress's spec.tls (its locations redirect plain HTTP unless `ssl-redirect: false`). */
   sslRedirect: boolean;
+  /** `server-alias`: more names this server answers for (validated DNS names no other server claims), sorted. */
+  aliases: string[];
+  /** `from-to-www-redirect`: the other name (`www.` added or removed) whose requests get a 308 to this host; null for none. */
+  redirectFrom: string | null;
+  /** Locations become case-insensitive regex locations (`use-regex` or `rewrite-target` on any Ingress of the host). */
+  regex: boolean;
   /** Locations in canonical order (see model/paths.ts); never empty: a `/` fallback is always added. */
   locations: Location[];
 }
 
-export type PathMatch = 'exact' | 'prefix';
+/** `regex`: an ImplementationSpecific path under `use-regex`, validated as a safe PCRE subset (model/regex.ts). */
+export type PathMatch = 'exact' | 'prefix' | 'regex';
 
 export interface Location {
   /** Validated path: starts with `/`, safe characters only; for prefix, no trailing slash except `/` itself. */
@@ -51,6 +58,55 @@ export interface Location {
   backend: string | null;
   /** The Ingress the rule came from; null for the generated `/` fallback. */
   ingress: ObjectRef | null;
+  /** Plain-HTTP requests get a 308 to https (`ssl-redirect` on a TLS host, or `force-ssl-redirect`); null: served. */
+  httpsRedirect: { preserveTrailingSlash: boolean } | null;
+  /** `temporal-redirect`/`permanent-redirect`: every request is answered with this redirect instead of proxied. */
+  redirect: { url: string; code: number } | null;
+  /** `app-root`: a request for exactly `/` gets a 302 to this path. */
+  appRoot: string | null;
+  /** `rewrite-target`: the URI sent upstream, an nginx expression (`$1`… are captures of the location regex). */
+  rewriteTarget: string | null;
+  upstream: UpstreamSettings;
+  proxy: ProxySettings;
+  errors: ErrorSettings;
+}
+
+/** How requests reach the endpoints (annotations under "Upstream"). */
+export interface UpstreamSettings {
+  protocol: 'HTTP' | 'HTTPS' | 'GRPC' | 'GRPCS';
+  /** `upstream-vhost`: Host header sent upstream; null keeps the client's. */
+  vhost: string | null;
+  /** `x-forwarded-prefix`: X-Forwarded-Prefix header value; null sends none. */
+  forwardedPrefix: string | null;
+  /** `connection-proxy-header`: fixed Connection header; null passes WebSocket upgrades and keeps connections alive. */
+  connectionHeader: string | null;
+}
+
+/**
+ * nginx proxy directives set per location; null inherits the http-level (global) value. Durations are in
+ * milliseconds; sizes are validated nginx sizes (`8k`, `1m`, `0`).
+ */
+export interface ProxySettings {
+  connectTimeoutMs: number | null;
+  sendTimeoutMs: number | null;
+  readTimeoutMs: number | null;
+  bodySize: string | null;
+  buffering: boolean | null;
+  bufferSize: string | null;
+  requestBuffering: boolean | null;
+  clientBodyBufferSize: string | null;
+  nextUpstream: string[] | null;
+  nextUpstreamTries: number | null;
+  nextUpstreamTimeoutMs: number | null;
+  httpVersion: '1.0' | '1.1' | null;
+}
+
+/** `custom-http-errors` + `default-backend` (or `--default-backend-service`). */
+export interface ErrorSettings {
+  /** Upstream responses with these codes are replaced by the error backend's answer (sorted). */
+  codes: number[];
+  /** Backend that serves those errors and stands in when the location's backend has no endpoint; null for none. */
+  backend: string | null;
 }
 
 export interface Endpoint {
@@ -99,6 +155,10 @@ export interface ModelOptions {
   watchIngressWithoutClass: boolean;
   /** `namespace/name` of the TLS Secret used where a host has none (`--default-ssl-certificate`). */
   defaultSslCertificate: string | null;
+  /** Annotation keys are read as `<prefix>/<name>` (`--annotations-prefix`). */
+  annotationsPrefix: string;
+  /** `namespace/name` of the Service that answers what no rule matches, and custom errors (`--default-backend-service`). */
+  defaultBackendService: string | null;
 }
 
 export interface BuildResult {

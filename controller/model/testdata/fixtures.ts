@@ -24,6 +24,8 @@ export const OPTIONS: ModelOptions = {
   ingressClass: 'portico',
   watchIngressWithoutClass: false,
   defaultSslCertificate: null,
+  annotationsPrefix: 'nginx.ingress.kubernetes.io',
+  defaultBackendService: null,
 };
 
 interface Meta {

@@ -1,0 +1,65 @@
+/**
+ * Every annotation Portico reads, by the name code uses; README's reference is generated from this table.
+ * A new annotation is one module plus one line here; its parsed value then appears in AnnotationValues.
+ */
+import { appRoot } from './app-root.js';
+import { backendProtocol } from './backend-protocol.js';
+import { connectionProxyHeader } from './connection-proxy-header.js';
+import { customHttpErrors, defaultBackend } from './custom-errors.js';
+import { fromToWwwRedirect } from './from-to-www-redirect.js';
+import { proxyBodySize } from './proxy-body-size.js';
+import { clientBodyBufferSize, proxyBufferSize, proxyBuffering, proxyRequestBuffering } from './proxy-buffers.js';
+import { proxyHttpVersion } from './proxy-http-version.js';
+import { proxyNextUpstream, proxyNextUpstreamTimeout, proxyNextUpstreamTries } from './proxy-next-upstream.js';
+import { proxyConnectTimeout, proxyReadTimeout, proxySendTimeout } from './proxy-timeouts.js';
+import { permanentRedirect, permanentRedirectCode, temporalRedirect, temporalRedirectCode } from './redirect.js';
+import { rewriteTarget } from './rewrite-target.js';
+import { serverAlias } from './server-alias.js';
+import { serviceUpstream } from './service-upstream.js';
+import { forceSslRedirect, preserveTrailingSlash, sslRedirect } from './ssl-redirect.js';
+import type { Annotation } from './types.js';
+import { upstreamVhost } from './upstream-vhost.js';
+import { useRegex } from './use-regex.js';
+import { xForwardedPrefix } from './x-forwarded-prefix.js';
+
+export const ANNOTATIONS = {
+  // Rewrites and redirects
+  rewriteTarget,
+  useRegex,
+  appRoot,
+  permanentRedirect,
+  permanentRedirectCode,
+  temporalRedirect,
+  temporalRedirectCode,
+  sslRedirect,
+  forceSslRedirect,
+  preserveTrailingSlash,
+  fromToWwwRedirect,
+  xForwardedPrefix,
+  serverAlias,
+  // Upstream
+  backendProtocol,
+  upstreamVhost,
+  serviceUpstream,
+  proxyConnectTimeout,
+  proxySendTimeout,
+  proxyReadTimeout,
+  proxyBodySize,
+  proxyBuffering,
+  proxyBufferSize,
+  proxyRequestBuffering,
+  clientBodyBufferSize,
+  proxyNextUpstream,
+  proxyNextUpstreamTries,
+  proxyNextUpstreamTimeout,
+  proxyHttpVersion,
+  connectionProxyHeader,
+  // Errors
+  customHttpErrors,
+  defaultBackend,
+} satisfies Record<string, Annotation<unknown>>;
+
+export type AnnotationName = keyof typeof ANNOTATIONS;
+
+/** The parsed value of every annotation (its default when absent), typed per annotation. */
+export type AnnotationValues = { [K in AnnotationName]: (typeof ANNOTATIONS)[K]['default'] };

@@ -1,0 +1,57 @@
+/** What an Ingress's parsed annotations make of each location it contributes (the model side of controller/annotations). */
+import type { AnnotationValues } from '../annotations/registry.js';
+import type { Location } from './types.js';
+
+/** Location fields that come from annotations alone; the same for every path of one Ingress. */
+export type AnnotatedFields = Omit<Location, 'path' | 'match' | 'backend' | 'ingress' | 'httpsRedirect'>;
+
+/** The https redirect policy of an Ingress's locations; resolved per host once its TLS is known (see httpsRedirect). */
+export interface SslPolicy {
+  redirect: boolean;
+  force: boolean;
+  preserveTrailingSlash: boolean;
+}
+
+export function annotatedFields(values: AnnotationValues, errorBackend: string | null): AnnotatedFields {
+  // ingress-nginx: a temporal redirect wins over a permanent one.
+  const redirect = values.temporalRedirect
+    ? { url: values.temporalRedirect, code: values.temporalRedirectCode }
+    : values.permanentRedirect
+      ? { url: values.permanentRedirect, code: values.permanentRedirectCode }
+      : null;
+  return {
+    redirect,
+    appRoot: values.appRoot,
+    rewriteTarget: values.rewriteTarget,
+    upstream: {
+      protocol: values.backendProtocol,
+      vhost: values.upstreamVhost,
+      forwardedPrefix: values.xForwardedPrefix,
+      connectionHeader: values.connectionProxyHeader,
+    },
+    proxy: {
+      connectTimeoutMs: values.proxyConnectTimeout,
+      sendTimeoutMs: values.proxySendTimeout,
+      readTimeoutMs: values.proxyReadTimeout,
+      bodySize: values.proxyBodySize,
+      buffering: values.proxyBuffering,
+      bufferSize: values.proxyBufferSize,
+      requestBuffering: values.proxyRequestBuffering,
+      clientBodyBufferSize: values.clientBodyBufferSize,
+      nextUpstream: values.proxyNextUpstream,
+      nextUpstreamTries: values.proxyNextUpstreamTries,
+      nextUpstreamTimeoutMs: values.proxyNextUpstreamTimeout,
+      httpVersion: values.proxyHttpVersion,
+    },
+    errors: { codes: [...values.customHttpErrors].sort((a, b) => a - b), backend: errorBackend },
+  };
+}
+
+export function sslPolicy(values: AnnotationValues): SslPolicy {
+  return { redirect: values.sslRedirect, force: values.forceSslRedirect, preserveTrailingSlash: values.preserveTrailingSlash };
+}
+
+/** ingress-nginx: redirect when forced, or when the host has TLS and ssl-redirect is not turned off. */
+export function httpsRedirect(policy: SslPolicy, hostHasTls: boolean): Location['httpsRedirect'] {
+  return policy.force || (hostHasTls && policy.redirect) ? { preserveTrailingSlash: policy.preserveTrailingSlash } : null;
+}
