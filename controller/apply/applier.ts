@@ -8,7 +8,7 @@ import { CONFIG_SOCKET } from '../render/settings.js';
 import { loadedConfigHash, pushBackends } from './dynamic.js';
 import { EXTERNAL_NAME_TTL_MS, ExternalNameResolver } from './external-names.js';
 import { pruneCertificates, writeAtomic, writeCertificates } from './files.js';
-import type { Nginx } from './nginx.js';
+import type { NginxMaster } from './master.js';
 
 export interface Rendered {
   text: string;
@@ -42,7 +42,7 @@ export class Applier {
   readonly socketPath: string;
 
   constructor(
-    private readonly nginx: Nginx,
+    private readonly nginx: NginxMaster,
     private readonly workDir: string,
     private readonly log: Logger,
   ) {
@@ -82,7 +82,8 @@ export class Applier {
     this.applied = { model, rendered };
     const loadStart = performance.now();
     if (this.nginx.running) {
-      this.nginx.reload();
+      // A master adopted from a previous controller may already serve exactly this configuration.
+      if (previous || (await loadedConfigHash(this.socketPath)) !== rendered.hash) this.nginx.reload();
     } else {
       this.nginx.start(this.confFile);
     }

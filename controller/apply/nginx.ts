@@ -5,6 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log.js';
 import { PorticoError } from '../errors.js';
 import { CONFIG_SOCKET } from '../render/settings.js';
+import { testConfiguration, type NginxMaster } from './master.js';
 
 export interface NginxOptions {
   binary: string;
@@ -43,7 +44,7 @@ function killGroup(pid: number | undefined): void {
  * configuration), validated with `nginx -t`, reloaded with SIGHUP, restarted with the last good
  * configuration if it dies, drained with SIGQUIT on shutdown.
  */
-export class Nginx {
+export class Nginx implements NginxMaster {
   private child: ResultPromise | null = null;
   private stopping = false;
   private restarts = 0;
@@ -61,15 +62,8 @@ export class Nginx {
     return this.child !== null;
   }
 
-  /** Runs `nginx -t` on a configuration file; throws CONFIG_INVALID with nginx's own message. */
   async test(confFile: string): Promise<void> {
-    const result = await execa(this.options.binary, ['-t', '-q', '-e', 'stderr', '-p', this.options.workDir, '-c', confFile], {
-      reject: false,
-      all: true,
-    });
-    if (result.exitCode !== 0) {
-      throw new PorticoError('CONFIG_INVALID', (result.all ?? result.message).trim());
-    }
+    await testConfiguration(this.options.binary, this.options.workDir, confFile);
   }
 
   /** Starts the master on `confFile`; resolves once the process is spawned. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LogFormat } from '../log.js';
+import type { NginxMode } from '../apply/nginx-mode.js';
 import { PorticoError } from '../errors.js';
 
 export interface Flags {
@@ -13,6 +14,7 @@ export interface Flags {
   statusPort: number;
   workDir: string;
   nginxBinary: string | null;
+  nginxMode: NginxMode;
   template: string | null;
   controllerClass: string;
   ingressClass: string;
@@ -36,6 +38,7 @@ const FLAGS = {
   'status-port': { type: 'string', default: '10254', help: 'port of /healthz (and later /metrics)' },
   'work-dir': { type: 'string', default: `${tmpdir()}/portico`, help: 'rendered nginx.conf, certificates, pid, temp paths, config socket' },
   'nginx-binary': { type: 'string', help: 'OpenResty/nginx binary (default: openresty if on PATH, else nginx)' },
+  'nginx-mode': { type: 'string', default: 'child', help: 'child: run OpenResty as a child process; sidecar: drive the master another container runs in the shared work dir' },
   template: { type: 'string', help: 'main nginx.conf Handlebars template replacing the built-in one; watched, re-rendered on change' },
   'controller-class': { type: 'string', default: 'portico.dev/ingress-controller', help: 'IngressClass spec.controller we serve' },
   'ingress-class': { type: 'string', default: 'portico', help: 'legacy kubernetes.io/ingress.class annotation value we serve' },
@@ -113,6 +116,7 @@ export function parseFlags(argv: string[]): Flags {
     statusPort: port('status-port', values['status-port']),
     workDir: resolve(values['work-dir']),
     nginxBinary: values['nginx-binary'] ?? null,
+    nginxMode: oneOf('nginx-mode', values['nginx-mode'], ['child', 'sidecar'] as const),
     template: values.template ? resolve(values.template) : null,
     controllerClass: values['controller-class'],
     ingressClass: values['ingress-class'],

@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '../log.js';
 import { PorticoError } from '../errors.js';
 import { parseFlags, usage, type Flags } from './flags.js';
 import { watchManifests } from '../sources/manifests.js';
-import { Nginx } from '../apply/nginx.js';
+import { openNginxMaster } from '../apply/nginx-mode.js';
 import type { Applier } from '../apply/applier.js';
 import { defaultNginxBinary, detectPlatform } from '../apply/platform.js';
 import { ensureSelfSignedCertificate, prepareWorkDir } from '../apply/files.js';
@@ -43,7 +43,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const manifests = await watchManifests(flags.manifests, store, log);
 
   let applier: Applier | undefined;
-  const nginx = new Nginx({
+  const nginx = await openNginxMaster(flags.nginxMode, {
     binary: platform.binary,
     workDir: flags.workDir,
     log: log.child({ stage: 'nginx' }),
@@ -72,13 +72,13 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   reconciler.trigger();
 
   const status = await startStatusServer(flags.statusPort, flags.bindAddress, statusChecks(applier, nginx, metrics));
-  log.info({ http: flags.httpPort, https: flags.httpsPort, status: flags.statusPort, workDir: flags.workDir, nginx: platform.binary }, 'Portico started');
+  log.info({ http: flags.httpPort, https: flags.httpsPort, status: flags.statusPort, workDir: flags.workDir, nginx: platform.binary, nginxMode: flags.nginxMode }, 'Portico started');
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: draining OpenResty');
+    log.info({ signal, nginxMode: flags.nginxMode }, flags.nginxMode === 'child' ? 'shutting down: draining OpenResty' : 'shutting down; OpenResty keeps serving');
     status.close();
     await manifests.close();
     await templates.close();

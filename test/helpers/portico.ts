@@ -36,12 +36,16 @@ export interface StartOptions {
   /** Manifest files written before start, by file name. */
   manifests?: Record<string, object[] | string>;
   args?: string[];
+  /** A work dir that outlives this controller (the sidecar layout's shared volume); default: a fresh one, removed on stop. */
+  workDir?: string;
+  /** Traffic ports, to serve on those of a previous controller; default: free ones. */
+  ports?: { http: number; https: number };
 }
 
 export async function startPortico(options: StartOptions = {}): Promise<Portico> {
   const root = await mkdtemp(join(tmpdir(), 'portico-test-'));
   const manifestsDir = join(root, 'manifests');
-  const workDir = join(root, 'work');
+  const workDir = options.workDir ?? join(root, 'work');
   await mkdir(manifestsDir);
   const writeManifest = async (name: string, objects: object[] | string): Promise<void> => {
     const text = typeof objects === 'string' ? objects : objects.map((object) => stringify(object)).join('---\n');
@@ -52,7 +56,7 @@ export async function startPortico(options: StartOptions = {}): Promise<Portico>
   };
   for (const [name, objects] of Object.entries(options.manifests ?? {})) await writeManifest(name, objects);
 
-  const [httpPort, httpsPort, statusPort] = [await freePort(), await freePort(), await freePort()];
+  const [httpPort, httpsPort, statusPort] = [options.ports?.http ?? (await freePort()), options.ports?.https ?? (await freePort()), await freePort()];
   const args = [
     join(REPO_ROOT, 'bin/portico'),
     '--manifests', manifestsDir,
