@@ -1,8 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { V1Ingress } from '@kubernetes/client-node';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
+import type { Snapshot } from './store/types.js';
 import type { Model, ModelOptions, Problem } from './model/types.js';
 import { buildModel } from './model/build.js';
+import { selectIngresses } from './model/classes.js';
 import { needsReload } from './model/reload.js';
 import type { Applier, Rendered } from './apply/applier.js';
 import type { ControllerMetrics } from './metrics/controller.js';
@@ -19,8 +22,16 @@ export interface ReconcilerOptions {
   minReloadIntervalMs?: number;
   /** Told about the problems of each reconcile that differ from the previous one's (for Events). */
   onProblems?: (problems: readonly Problem[]) => void;
+  /** Told after each pass whose snapshot OpenResty now serves (for Ingress status and Sync Events). */
+  onApplied?: (applied: AppliedSnapshot) => void;
   /** Where pass and render durations are recorded. */
   metrics?: ControllerMetrics;
+}
+
+/** A snapshot OpenResty now serves, and the Ingresses of it that are ours (oldest first). */
+export interface AppliedSnapshot {
+  snapshot: Snapshot;
+  ingresses: readonly V1Ingress[];
 }
 
 const RETRY_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000];
@@ -44,7 +55,7 @@ export class Reconciler {
   /** Hash of a rendered configuration nginx -t rejected: not retried until the model changes. */
   private rejectedHash: string | null = null;
   private reportedProblems = new Set<string>();
-  private readonly options: Required<Omit<ReconcilerOptions, 'onProblems' | 'metrics'>> & Pick<ReconcilerOptions, 'onProblems' | 'metrics'>;
+  private readonly options: Required<Omit<ReconcilerOptions, 'onProblems' | 'onApplied' | 'metrics'>> & Pick<ReconcilerOptions, 'onProblems' | 'onApplied' | 'metrics'>;
 
   constructor(options: ReconcilerOptions) {
     this.options = { debounceMs: 20, minReloadIntervalMs: 1000, ...options };
@@ -89,8 +100,10 @@ export class Reconciler {
 
   private async reconcile(seenAt: number): Promise<void> {
     const { store, modelOptions, applier, log } = this.options;
-    const { model, problems } = buildModel(store.snapshot(), modelOptions);
+    const snapshot = store.snapshot();
+    const { model, problems } = buildModel(snapshot, modelOptions);
     this.report(problems);
+    const applied = (): void => this.options.onApplied?.({ snapshot, ingresses: selectIngresses(snapshot, modelOptions) });
     if (this.forceRender || needsReload(applier.appliedModel, model)) {
       const wait = this.lastReloadAt + this.options.minReloadIntervalMs - Date.now();
       if (wait > 0) {
@@ -108,6 +121,7 @@ export class Reconciler {
       log.debug({ renderMs: Math.round(renderMs), bytes: rendered.text.length }, 'configuration rendered');
       if (rendered.hash === applier.appliedHash || rendered.hash === this.rejectedHash) {
         await applier.syncBackends(model.backends);
+        if (rendered.hash === applier.appliedHash) applied();
         return;
       }
       this.forceRender = false;
@@ -115,6 +129,7 @@ export class Reconciler {
       try {
         await applier.applyConfiguration(model, rendered);
         this.rejectedHash = null;
+        applied();
       } catch (err) {
         if ((err as { code?: string }).code === 'CONFIG_INVALID') {
           this.rejectedHash = rendered.hash;
@@ -123,8 +138,11 @@ export class Reconciler {
         }
         throw err;
       }
-    } else if (await applier.syncBackends(model.backends)) {
-      log.debug({ backends: model.backends.length, changeSeenAt: seenAt, sinceChangeMs: Date.now() - seenAt }, 'backends updated without reload');
+    } else {
+      if (await applier.syncBackends(model.backends)) {
+        log.debug({ backends: model.backends.length, changeSeenAt: seenAt, sinceChangeMs: Date.now() - seenAt }, 'backends updated without reload');
+      }
+      applied();
     }
   }
 

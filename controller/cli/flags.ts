@@ -8,6 +8,14 @@ import { PorticoError } from '../errors.js';
 
 export interface Flags {
   manifests: string | null;
+  kubeconfig: string | null;
+  /** Empty: every namespace. */
+  watchNamespaces: string[];
+  configMap: string | null;
+  publishService: string | null;
+  publishStatusAddresses: string[];
+  electionId: string;
+  electionLeaseDurationMs: number;
   httpPort: number;
   httpsPort: number;
   bindAddress: string | null;
@@ -32,6 +40,13 @@ export interface Flags {
 /** Every flag with its default and one line of help; `--help` prints this table. */
 const FLAGS = {
   manifests: { type: 'string', help: 'read Kubernetes objects from *.yaml, *.yml, *.json under DIR and watch it' },
+  kubeconfig: { type: 'string', help: 'kubeconfig of the API server to watch (default: $KUBECONFIG, ~/.kube/config, or the pod\'s service account)' },
+  'watch-namespace': { type: 'string', multiple: true, help: 'namespace to watch; repeat or comma-separate for several (default: all)' },
+  configmap: { type: 'string', help: 'NAMESPACE/NAME of the controller\'s ConfigMap' },
+  'publish-service': { type: 'string', help: 'NAMESPACE/NAME of the Service whose load-balancer addresses go into Ingress status' },
+  'publish-status-address': { type: 'string', help: 'comma-separated IPs or host names to write into Ingress status' },
+  'election-id': { type: 'string', default: 'portico-leader', help: 'name of the Lease (in $POD_NAMESPACE) that elects the replica writing status' },
+  'election-lease-duration': { type: 'string', default: '15', help: 'seconds a leader holds the Lease without renewing it' },
   'http-port': { type: 'string', default: '80', help: 'port for plain-HTTP traffic' },
   'https-port': { type: 'string', default: '443', help: 'port for HTTPS traffic' },
   'bind-address': { type: 'string', help: 'address to listen on (default: all addresses)' },
@@ -88,6 +103,16 @@ function namespacedName(flag: string, value: string | undefined): string | null 
   return value;
 }
 
+/** The values of a repeatable, comma-separable flag, each checked by `valid`. */
+function commaList(flag: string, values: readonly string[], valid: (item: string) => boolean, expected: string): string[] {
+  const items = values.flatMap((value) => value.split(',')).map((item) => item.trim()).filter(Boolean);
+  for (const item of items) if (!valid(item)) throw invalid(flag, item, expected);
+  return items;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /** A DNS subdomain, as Kubernetes requires of an annotation key's prefix. */
 function annotationsPrefix(value: string): string {
   if (!/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) throw invalid('annotations-prefix', value, 'a DNS subdomain');
@@ -104,12 +129,30 @@ export function parseFlags(argv: string[]): Flags {
   }
   const bindAddress = values['bind-address'] ?? null;
   if (bindAddress !== null && isIP(bindAddress) === 0) throw invalid('bind-address', bindAddress, 'an IPv4 or IPv6 address');
+  const leaseSeconds = Number(values['election-lease-duration']);
+  if (!Number.isFinite(leaseSeconds) || leaseSeconds < 1 || leaseSeconds > 600) {
+    throw invalid('election-lease-duration', values['election-lease-duration'], 'seconds from 1 to 600');
+  }
+  if (values.manifests && values.kubeconfig) throw new PorticoError('FLAG', '--manifests and --kubeconfig exclude each other: pick one source');
+  if (!DNS_NAME.test(values['election-id'])) throw invalid('election-id', values['election-id'], 'a DNS-1123 name');
   const reloadSeconds = Number(values['min-reload-interval']);
   if (!Number.isFinite(reloadSeconds) || reloadSeconds < 0 || reloadSeconds > 600) {
     throw invalid('min-reload-interval', values['min-reload-interval'], 'seconds from 0 to 600');
   }
   return {
     manifests: values.manifests ? resolve(values.manifests) : null,
+    kubeconfig: values.kubeconfig ? resolve(values.kubeconfig) : null,
+    watchNamespaces: commaList('watch-namespace', values['watch-namespace'] ?? [], (item) => DNS_LABEL.test(item), 'a namespace name'),
+    configMap: namespacedName('configmap', values.configmap),
+    publishService: namespacedName('publish-service', values['publish-service']),
+    publishStatusAddresses: commaList(
+      'publish-status-address',
+      values['publish-status-address'] ? [values['publish-status-address']] : [],
+      (item) => isIP(item) !== 0 || DNS_NAME.test(item),
+      'IP addresses or DNS names',
+    ),
+    electionId: values['election-id'],
+    electionLeaseDurationMs: Math.round(leaseSeconds * 1000),
     httpPort: port('http-port', values['http-port']),
     httpsPort: port('https-port', values['https-port']),
     bindAddress,

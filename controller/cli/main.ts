@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../log.js';
-import { PorticoError } from '../errors.js';
 import { parseFlags, usage, type Flags } from './flags.js';
-import { watchManifests } from '../sources/manifests.js';
+import { startSource } from './source.js';
 import { openNginxMaster } from '../apply/nginx-mode.js';
 import type { Applier } from '../apply/applier.js';
 import { defaultNginxBinary, detectPlatform } from '../apply/platform.js';
@@ -20,7 +19,6 @@ import { statusChecks } from '../metrics/checks.js';
 const LUA_DIR = fileURLToPath(new URL('../../lua', import.meta.url));
 
 async function run(flags: Flags, log: Logger): Promise<void> {
-  if (!flags.manifests) throw new PorticoError('FLAG', '--manifests DIR is required (the Kubernetes API source is not available yet)');
   const platform = await detectPlatform(flags.nginxBinary ?? (await defaultNginxBinary()));
   await prepareWorkDir(flags.workDir, platform.workerIds);
   const settings: RenderSettings = {
@@ -40,7 +38,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const templates = await watchTemplate(flags.template, log, () => reconciler.trigger({ render: true }));
   const metrics = new ControllerMetrics();
   const store = new MeasuredStore(metrics);
-  const manifests = await watchManifests(flags.manifests, store, log);
+  const source = await startSource(flags, store, log);
 
   let applier: Applier | undefined;
   const nginx = await openNginxMaster(flags.nginxMode, {
@@ -66,6 +64,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     applier,
     log: log.child({ stage: 'reconcile' }),
     minReloadIntervalMs: flags.minReloadIntervalMs,
+    onApplied: (served) => source.applied(served),
+    onProblems: (problems) => source.problems(problems),
     metrics,
   });
   store.onChange(() => reconciler.trigger());
@@ -80,7 +80,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     stopping = true;
     log.info({ signal, nginxMode: flags.nginxMode }, flags.nginxMode === 'child' ? 'shutting down: draining OpenResty' : 'shutting down; OpenResty keeps serving');
     status.close();
-    await manifests.close();
+    await source.close();
     await templates.close();
     await reconciler.idle();
     await nginx.stop();

@@ -40,6 +40,10 @@ export interface StartOptions {
   workDir?: string;
   /** Traffic ports, to serve on those of a previous controller; default: free ones. */
   ports?: { http: number; https: number };
+  /** Read objects from the API server this kubeconfig names instead of the manifests directory. */
+  kubeconfig?: string;
+  /** Extra environment (the downward API's POD_NAME, NODE_NAME, …). */
+  env?: Record<string, string>;
 }
 
 export async function startPortico(options: StartOptions = {}): Promise<Portico> {
@@ -59,7 +63,7 @@ export async function startPortico(options: StartOptions = {}): Promise<Portico>
   const [httpPort, httpsPort, statusPort] = [options.ports?.http ?? (await freePort()), options.ports?.https ?? (await freePort()), await freePort()];
   const args = [
     join(REPO_ROOT, 'bin/portico'),
-    '--manifests', manifestsDir,
+    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : ['--manifests', manifestsDir]),
     '--work-dir', workDir,
     '--bind-address', '127.0.0.1',
     '--http-port', String(httpPort),
@@ -69,7 +73,7 @@ export async function startPortico(options: StartOptions = {}): Promise<Portico>
     '--log-level', 'debug',
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const logs: LogRecord[] = [];
   let buffered = '';
   child.stdout?.on('data', (chunk: Buffer) => {
