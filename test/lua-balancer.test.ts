@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { PLAIN_SERVER, plainLocation } from '../controller/model/annotated.js';
 import type { Model } from '../controller/model/types.js';
 import { render } from '../controller/render/render.js';
 import { configRequest, makeWorkDir, request, startNginx, testSettings } from './helpers/nginx-paths.js';
@@ -16,7 +17,8 @@ const model: Model = {
     match: 'catch-all',
     certificate: null,
     sslRedirect: false,
-    locations: [{ path: '/', match: 'prefix', backend: BACKEND, ingress: null }],
+    ...PLAIN_SERVER,
+    locations: [plainLocation('/', 'prefix', BACKEND)],
   }],
   backends: [],
   certificates: [],

@@ -3,20 +3,21 @@ import { test } from 'node:test';
 import { connect } from 'node:tls';
 import type { Location, Model, Server } from '../controller/model/types.js';
 import { certificatePaths, render, type RenderSettings } from '../controller/render/render.js';
+import { PLAIN_SERVER, plainLocation } from '../controller/model/annotated.js';
 import { makeWorkDir, request, selfSignedCertificate, startNginx, testConfig, testSettings, writeConfig } from './helpers/nginx-paths.js';
 
-const fallback: Location = { path: '/', match: 'prefix', backend: null, ingress: null };
-const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, locations: [fallback] };
+const fallback: Location = plainLocation('/', 'prefix', null);
+const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [fallback] };
 
 function server(host: string, locations: Location[], extra: Partial<Server> = {}): Server {
   const match = host.startsWith('*.') ? 'wildcard' : 'exact';
   // Like the model: a `/` fallback unless a rule covers `/` already.
   const hasRoot = locations.some((l) => l.path === '/' && l.match === 'prefix');
-  return { host, match, certificate: null, sslRedirect: false, locations: hasRoot ? locations : [...locations, fallback], ...extra };
+  return { host, match, certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: hasRoot ? locations : [...locations, fallback], ...extra };
 }
 
 function location(path: string, match: Location['match'], backend: string | null = 'default.echo.80'): Location {
-  return { path, match, backend, ingress: { kind: 'Ingress', namespace: 'default', name: 'echo' } };
+  return plainLocation(path, match, backend, { kind: 'Ingress', namespace: 'default', name: 'echo' });
 }
 
 function model(servers: Server[], extra: Partial<Model> = {}): Model {
@@ -48,7 +49,7 @@ test('exact and wildcard hosts with redirects pass nginx -t', async (t) => {
   const settings = await testSettings(await makeWorkDir(t), { bindAddress: null });
   const text = await assertNginxAccepts(settings, model([
     server('*.foo.com', [location('/', 'prefix')]),
-    server('foo.com', [location('/app', 'prefix')], { sslRedirect: true }),
+    server('foo.com', [{ ...location('/app', 'prefix'), httpsRedirect: { preserveTrailingSlash: true } }], { sslRedirect: true }),
   ]));
   assert.match(text, /server_name "~\^\[\^\.\]\+\\\\\.foo\\\\\.com\$";/);
   assert.match(text, /server_name "foo\.com";/);
@@ -73,8 +74,8 @@ test('an Exact and a Prefix rule on the same path pass nginx -t with one exact l
     server('foo.com', [location('/aaa', 'exact', 'default.exact.80'), location('/aaa', 'prefix', 'default.prefix.80')]),
   ]));
   assert.equal(text.split('location = "/aaa" {').length - 1, 1);
-  assert.match(text, /location = "\/aaa" \{\s+set \$portico_metric_key "[^"]*";\s+set \$proxy_upstream_name "default\.exact\.80";/);
-  assert.match(text, /location "\/aaa\/" \{\s+set \$portico_metric_key "[^"]*";\s+set \$proxy_upstream_name "default\.prefix\.80";/);
+  assert.match(text, /location = "\/aaa" \{\s+set \$portico_metric_key "[^"]*";\s+(set \$\w+ "[^"]*";\s+)*set \$proxy_upstream_name "default\.exact\.80";/);
+  assert.match(text, /location "\/aaa\/" \{\s+set \$portico_metric_key "[^"]*";\s+(set \$\w+ "[^"]*";\s+)*set \$proxy_upstream_name "default\.prefix\.80";/);
 });
 
 test('a location without backend passes nginx -t and returns 404', async (t) => {
@@ -119,7 +120,7 @@ test('real nginx routes hosts and paths as rendered', async (t) => {
   const config = model([
     server('*.wild.test', [location('/', 'prefix')]),
     server('foo.test', [location('/aaa', 'prefix'), location('/exact', 'exact')]),
-    server('secure.test', [], { certificate: secure.name, sslRedirect: true }),
+    server('secure.test', [{ ...fallback, httpsRedirect: { preserveTrailingSlash: false } }], { certificate: secure.name, sslRedirect: true }),
   ], { certificates: [secure] });
   const { text, hash } = render(config, settings);
   await startNginx(t, workDir, text, hash);

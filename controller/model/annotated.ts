@@ -1,6 +1,7 @@
 /** What an Ingress's parsed annotations make of each location it contributes (the model side of controller/annotations). */
+import { DEFAULT_VALUES } from '../annotations/read.js';
 import type { AnnotationValues } from '../annotations/registry.js';
-import type { Location } from './types.js';
+import type { Location, ObjectRef, Server } from './types.js';
 
 /** Location fields that come from annotations alone; the same for every path of one Ingress. */
 export type AnnotatedFields = Omit<Location, 'path' | 'match' | 'backend' | 'ingress' | 'httpsRedirect'>;
@@ -55,3 +56,11 @@ export function sslPolicy(values: AnnotationValues): SslPolicy {
 export function httpsRedirect(policy: SslPolicy, hostHasTls: boolean): Location['httpsRedirect'] {
   return policy.force || (hostHasTls && policy.redirect) ? { preserveTrailingSlash: policy.preserveTrailingSlash } : null;
 }
+
+/** A location no annotation configures (the generated `/` fallback; hand-built models in tests). */
+export function plainLocation(path: string, match: Location['match'], backend: string | null, ingress: ObjectRef | null = null): Location {
+  return { path, match, backend, ingress, httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null) };
+}
+
+/** The server fields only annotations set, at their defaults. */
+export const PLAIN_SERVER: Pick<Server, 'aliases' | 'redirectFrom' | 'regex'> = { aliases: [], redirectFrom: null, regex: false };

@@ -4,7 +4,7 @@ import type { Snapshot } from '../store/types.js';
 import type { BuildResult, HostMatch, Location, ModelOptions, ObjectRef, Problem, Server } from './types.js';
 import { DEFAULT_VALUES, readAnnotations } from '../annotations/read.js';
 import type { AnnotationValues } from '../annotations/registry.js';
-import { annotatedFields, httpsRedirect, type SslPolicy, sslPolicy } from './annotated.js';
+import { annotatedFields, httpsRedirect, plainLocation, type SslPolicy, sslPolicy } from './annotated.js';
 import { finishAliases } from './aliases.js';
 import { BackendTable } from './backends.js';
 import { CertificateTable } from './certificates.js';
@@ -117,8 +117,7 @@ function newServer(host: string, match: HostMatch): ServerDraft {
 
 /** The `/` location of a host no rule covers: the fallback backend (or the built-in 404), every annotation at its default. */
 function fallbackLocation(backend: string | null): { location: Location; ssl: SslPolicy } {
-  const location = { path: '/', match: 'prefix' as const, backend, ingress: null, httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null) };
-  return { location, ssl: sslPolicy(DEFAULT_VALUES) };
+  return { location: plainLocation('/', 'prefix', backend), ssl: sslPolicy(DEFAULT_VALUES) };
 }
 
 function finishServer(draft: ServerDraft, fallback: string | null, tls: Map<string, TlsClaim>): Server {

@@ -22,6 +22,18 @@ export function quoteRegex(value: string): string {
   return `"${value.replace(/\\/g, '\\\\')}"`;
 }
 
+/**
+ * An nginx double-quoted string in which nginx expands variables: for values an annotation parser has already
+ * limited to allowed variables (see annotations/validators.ts). Here only the quoting is enforced: no control
+ * characters, quotes or backslashes, and every `$` starts a variable name or a capture number.
+ */
+export function quoteExpression(value: string): string {
+  if (CONTROL_CHARACTER.test(value) || /["'\\]/.test(value) || /\$(?![A-Za-z_0-9]|\{[A-Za-z_]+\})/.test(value)) {
+    throw new PorticoError('TEMPLATE', `unsafe expression for nginx.conf: ${JSON.stringify(value)}`);
+  }
+  return `"${value}"`;
+}
+
 /** Wraps a string function as a Handlebars helper that throws unless called with exactly one string. */
 function stringHelper(name: string, format: (value: string) => string) {
   return (...args: unknown[]): string => {
@@ -34,8 +46,9 @@ function stringHelper(name: string, format: (value: string) => string) {
   };
 }
 
-/** The whole helper set templates may use: `q` for literal strings, `re` for regular expressions. */
+/** The whole helper set templates may use: `q` for literal strings, `re` for regular expressions, `expr` for validated expressions. */
 export const templateHelpers = {
   q: stringHelper('q', quote),
   re: stringHelper('re', quoteRegex),
+  expr: stringHelper('expr', quoteExpression),
 };

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Model } from '../model/types.js';
+import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
 import { loadTemplates, render, type RenderSettings } from './render.js';
 
 const model: Model = {
-  servers: [{ host: '', match: 'catch-all', certificate: null, sslRedirect: false, locations: [{ path: '/', match: 'prefix', backend: 'ns.svc.80', ingress: null }] }],
+  servers: [{ host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [plainLocation('/', 'prefix', 'ns.svc.80')] }],
   backends: [{ name: 'ns.svc.80', service: { kind: 'Service', namespace: 'ns', name: 'svc' }, endpoints: [] }],
   certificates: [],
   defaultCertificate: null,

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Location, Model, Server } from '../model/types.js';
 import type { RenderSettings } from './settings.js';
 import { buildView } from './view.js';
+import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
 
 const settings: RenderSettings = {
   httpPort: 80,
@@ -18,25 +19,25 @@ const settings: RenderSettings = {
   errorLogLevel: 'warn',
 };
 
-const root: Location = { path: '/', match: 'prefix', backend: null, ingress: null };
-const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, locations: [root] };
+const root: Location = plainLocation('/', 'prefix', null);
+const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [root] };
 
 function modelWith(servers: Server[], extra: Partial<Model> = {}): Model {
   return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, ...extra };
 }
 
 function host(name: string, extra: Partial<Server> = {}): Server {
-  return { host: name, match: name.startsWith('*.') ? 'wildcard' : 'exact', certificate: null, sslRedirect: false, locations: [root], ...extra };
+  return { host: name, match: name.startsWith('*.') ? 'wildcard' : 'exact', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [root], ...extra };
 }
 
 const view = (model: Model, overrides: Partial<RenderSettings> = {}) => buildView(model, { ...settings, ...overrides }, 'hash');
 
 test('prefix paths match whole elements; an exact rule owns its path', () => {
-  const loc = (path: string, match: Location['match'], backend: string): Location => ({ path, match, backend, ingress: null });
+  const loc = (path: string, match: Location['match'], backend: string): Location => plainLocation(path, match, backend);
   const [, server] = view(modelWith([host('foo.com', {
     locations: [loc('/', 'prefix', 'r'), loc('/aaa', 'exact', 'e'), loc('/aaa', 'prefix', 'p'), loc('/bbb', 'prefix', 'b')],
   })])).servers;
-  assert.deepEqual(server?.locations, [
+  assert.deepEqual(server?.locations.map(({ exact, path, backend, metricKey }) => ({ exact, path, backend, metricKey })), [
     { exact: false, path: '/', backend: 'r', metricKey: '|||foo.com' },
     { exact: true, path: '/aaa', backend: 'e', metricKey: '|||foo.com' },
     { exact: false, path: '/aaa/', backend: 'p', metricKey: '|||foo.com' },
@@ -47,7 +48,7 @@ test('prefix paths match whole elements; an exact rule owns its path', () => {
 
 test('each location and server carries its metric labels: namespace, ingress, service and host', () => {
   const ingress = { kind: 'Ingress', namespace: 'shop', name: 'web' };
-  const model = modelWith([host('foo.com', { locations: [{ path: '/', match: 'prefix', backend: 'shop.api.80', ingress }] })]);
+  const model = modelWith([host('foo.com', { locations: [plainLocation('/', 'prefix', 'shop.api.80', ingress)] })]);
   const [, server] = view({ ...model, backends: [{ name: 'shop.api.80', service: { kind: 'Service', namespace: 'shop', name: 'api' }, endpoints: [] }] }).servers;
   assert.equal(server?.locations[0]?.metricKey, 'shop|web|api|foo.com');
   assert.equal(server?.metricKey, '|||foo.com');
@@ -72,11 +73,14 @@ test('listen addresses follow the bind address; only the catch-all is default_se
   assert.throws(() => view(modelWith([]), { httpPort: 0 }), { code: 'FLAG' });
 });
 
-test('the https redirect names the port unless it is 443', () => {
-  const model = modelWith([host('foo.com', { sslRedirect: true })]);
-  assert.equal(view(model).servers[1]?.httpsRedirect, 'https://$host$request_uri');
-  assert.equal(view(model, { httpsPort: 8443 }).servers[1]?.httpsRedirect, 'https://$host:8443$request_uri');
-  assert.equal(view(model).servers[0]?.httpsRedirect, null);
+test('the https redirect names the port unless it is 443, and drops a trailing slash unless told not to', () => {
+  const redirecting = (preserveTrailingSlash: boolean) => ({ ...root, httpsRedirect: { preserveTrailingSlash } });
+  const model = modelWith([host('foo.com', { locations: [redirecting(false)] }), host('keep.com', { locations: [redirecting(true)] })]);
+  const target = (overrides: Partial<RenderSettings>, server: number) => view(model, overrides).servers[server]?.locations[0]?.httpsRedirect;
+  assert.equal(target({}, 1), 'https://$host$portico_uri_without_trailing_slash');
+  assert.equal(target({ httpsPort: 8443 }, 1), 'https://$host:8443$portico_uri_without_trailing_slash');
+  assert.equal(target({}, 2), 'https://$host$request_uri');
+  assert.equal(target({}, 0), null);
 });
 
 test('certificates: the host own, else the model default, else the settings default', () => {

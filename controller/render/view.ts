@@ -3,6 +3,8 @@ import { PorticoError } from '../errors.js';
 import type { Location, Model, Server } from '../model/types.js';
 import { metricKey } from '../metrics/key.js';
 import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
+import { errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
+import { locationRegex } from './regex-locations.js';
 
 /** Everything the templates read, precomputed so they need no logic beyond `if` and `each`. */
 export interface ConfigView {
@@ -26,21 +28,27 @@ export interface ServerView {
   /** `_` for the catch-all server, a host, or (when serverNameIsRegex) a `~` regex. */
   serverName: string;
   serverNameIsRegex: boolean;
+  /** `server-alias` names, validated DNS names. */
+  aliases: string[];
   /** Arguments of each `listen` directive; built from validated settings only. */
   listens: string[];
   certFile: string;
   keyFile: string;
-  /** Target of the 308 for plain-HTTP requests (contains nginx variables), or null for no redirect. */
-  httpsRedirect: string | null;
   locations: LocationView[];
+  /** Named locations serving custom errors (`custom-http-errors`). */
+  errorLocations: ErrorLocationView[];
+  /** `from-to-www-redirect`: the partner name's server, whose every request gets a 308 to `target` (an expression). */
+  wwwRedirect: { serverName: string; target: string } | null;
   /** `$portico_metric_key` for what the server answers before a location runs (the https redirect). */
   metricKey: string;
 }
 
-export interface LocationView {
+export interface LocationView extends LocationSettingsView {
   /** `$portico_metric_key`: the labels Lua counts this location's requests under (see metrics/key.ts). */
   metricKey: string;
   exact: boolean;
+  /** `~*`: `path` is a regex (quoted with `re`). */
+  regex: boolean;
   path: string;
   backend: string | null;
 }
@@ -84,8 +92,10 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
       ...serverName(server),
       listens: listens(server, settings),
       ...(certificateFiles(server.certificate) ?? defaultCertificate),
-      httpsRedirect: server.sslRedirect ? `https://$host${settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}$request_uri` : null,
-      locations: locationViews(server, serviceNames),
+      aliases: server.aliases,
+      locations: locationViews(server, serviceNames, settings),
+      errorLocations: errorLocations(server),
+      wwwRedirect: server.redirectFrom === null ? null : { serverName: server.redirectFrom, target: `$scheme://${server.host}$portico_port_suffix$request_uri` },
       metricKey: metricKey({ namespace: '', ingress: '', service: '', host: server.host }),
     })),
   };
@@ -125,13 +135,23 @@ function listenAddress(bindAddress: string | null, port: number): string {
  * Prefix `/aaa` becomes `= /aaa` plus prefix `/aaa/`, so it matches whole path elements only; an Exact rule
  * for the same path owns `= /aaa` (nginx refuses duplicate locations).
  */
-function locationViews({ locations, host }: Server, serviceNames: ReadonlyMap<string, string>): LocationView[] {
+function locationViews(server: Server, serviceNames: ReadonlyMap<string, string>, settings: RenderSettings): LocationView[] {
+  const { locations, host } = server;
   const exactPaths = new Set(locations.filter((l) => l.match === 'exact').map((l) => l.path));
-  return locations.flatMap(({ path, match, backend, ingress }): LocationView[] => {
+  return locations.flatMap((location): LocationView[] => {
+    const { path, match, backend, ingress } = location;
     // A quoted location starting with `=`, `~` or `@` would still change its meaning.
     if (!path.startsWith('/')) throw new PorticoError('TEMPLATE', `location path ${JSON.stringify(path)} must start with /`);
     const service = backend === null ? '' : (serviceNames.get(backend) ?? '');
-    const target = { backend, metricKey: metricKey({ namespace: ingress?.namespace ?? '', ingress: ingress?.name ?? '', service, host }) };
+    const regex = server.regex ? locationRegex(path, match) : null;
+    const target = {
+      backend,
+      metricKey: metricKey({ namespace: ingress?.namespace ?? '', ingress: ingress?.name ?? '', service, host }),
+      regex: false,
+      ...locationSettings(location, regex, settings, serviceNames),
+    };
+    if (regex !== null) return [{ ...target, exact: false, path: regex, regex: true }];
+    if (match === 'regex') throw new PorticoError('TEMPLATE', `regex location ${JSON.stringify(path)} outside a regex server`);
     if (match === 'exact') return [{ exact: true, path, ...target }];
     if (path === '/') return [{ exact: false, path, ...target }];
     const element = { exact: false, path: `${path}/`, ...target };
