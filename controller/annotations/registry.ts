@@ -3,6 +3,14 @@
  * A new annotation is one module plus one line here; its parsed value then appears in AnnotationValues.
  */
 import { appRoot } from './app-root.js';
+import { authMethod, authResponseHeaders, authSignin, authSnippet, authUrl } from './auth-external.js';
+import { authRealm, authSecret, authSecretType, authType, satisfy } from './auth-basic.js';
+import { authTlsErrorPage, authTlsPassCertificateToUpstream, authTlsSecret, authTlsVerifyClient, authTlsVerifyDepth } from './auth-tls.js';
+import { corsAllowCredentials, corsAllowHeaders, corsAllowMethods, corsAllowOrigin, corsExposeHeaders, corsMaxAge, enableCors } from './cors.js';
+import { limitAllowlist, limitBurstMultiplier, limitConnections, limitRpm, limitRps, limitWhitelist } from './limits.js';
+import { customHeaders, enableAccessLog } from './response-headers.js';
+import { configurationSnippet, serverSnippet } from './snippets.js';
+import { allowlistSourceRange, denylistSourceRange, whitelistSourceRange } from './source-ranges.js';
 import { backendProtocol } from './backend-protocol.js';
 import { connectionProxyHeader } from './connection-proxy-header.js';
 import { customHttpErrors, defaultBackend } from './custom-errors.js';
@@ -57,6 +65,44 @@ export const ANNOTATIONS = {
   // Errors
   customHttpErrors,
   defaultBackend,
+  // Access policy
+  limitRps,
+  limitRpm,
+  limitConnections,
+  limitBurstMultiplier,
+  limitAllowlist,
+  limitWhitelist,
+  allowlistSourceRange,
+  whitelistSourceRange,
+  denylistSourceRange,
+  authType,
+  authSecret,
+  authSecretType,
+  authRealm,
+  authUrl,
+  authMethod,
+  authSignin,
+  authResponseHeaders,
+  authSnippet,
+  authTlsSecret,
+  authTlsVerifyClient,
+  authTlsVerifyDepth,
+  authTlsPassCertificateToUpstream,
+  authTlsErrorPage,
+  satisfy,
+  // CORS, response headers, logs
+  enableCors,
+  corsAllowOrigin,
+  corsAllowMethods,
+  corsAllowHeaders,
+  corsExposeHeaders,
+  corsAllowCredentials,
+  corsMaxAge,
+  customHeaders,
+  enableAccessLog,
+  // Raw configuration
+  configurationSnippet,
+  serverSnippet,
 } satisfies Record<string, Annotation<unknown>>;
 
 export type AnnotationName = keyof typeof ANNOTATIONS;

@@ -21,6 +21,11 @@ export interface Annotation<T> {
   /** One line for the generated reference in README.md. */
   doc: string;
   /**
+   * Raw nginx configuration (`*-snippet`): line breaks and tabs are allowed, and the annotation is refused
+   * unless the ConfigMap sets `allow-snippet-annotations` (see read.ts).
+   */
+  snippet?: true;
+  /**
    * Parses the raw value strictly to the typed value, or rejects it with a reason that reads after
    * "value X: ". Control characters are refused before this is called (see read.ts).
    */
