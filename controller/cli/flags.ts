@@ -50,7 +50,7 @@ const FLAGS = {
   'http-port': { type: 'string', default: '80', help: 'port for plain-HTTP traffic' },
   'https-port': { type: 'string', default: '443', help: 'port for HTTPS traffic' },
   'bind-address': { type: 'string', help: 'address to listen on (default: all addresses)' },
-  'status-port': { type: 'string', default: '10254', help: 'port of /healthz (and later /metrics)' },
+  'status-port': { type: 'string', default: '10254', help: 'port of /healthz, /readyz and /metrics' },
   'work-dir': { type: 'string', default: `${tmpdir()}/portico`, help: 'rendered nginx.conf, certificates, pid, temp paths, config socket' },
   'nginx-binary': { type: 'string', help: 'OpenResty/nginx binary (default: openresty if on PATH, else nginx)' },
   'nginx-mode': { type: 'string', default: 'child', help: 'child: run OpenResty as a child process; sidecar: drive the master another container runs in the shared work dir' },
