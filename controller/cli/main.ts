@@ -38,7 +38,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const templates = await watchTemplate(flags.template, log, () => reconciler.trigger({ render: true }));
   const metrics = new ControllerMetrics();
   const store = new MeasuredStore(metrics);
-  const source = await startSource(flags, store, log);
+  const source = await startSource(flags, store, log, (leading) => metrics.leader.set(leading ? 1 : 0));
 
   let applier: Applier | undefined;
   const nginx = await openNginxMaster(flags.nginxMode, {

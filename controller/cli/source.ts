@@ -22,16 +22,14 @@ export interface Source {
   /** Reconciler hooks (`onApplied`, `onProblems`). */
   applied(served: AppliedSnapshot): void;
   problems(problems: readonly Problem[]): void;
-  /** This replica holds the leader Lease (always false without the API): for metrics. */
-  leading(): boolean;
   close(): Promise<void>;
 }
 
-/** Resolves once the source's initial objects are all in the store. */
-export async function startSource(flags: Flags, store: Store, log: Logger): Promise<Source> {
+/** Resolves once the source's initial objects are all in the store; onLeaderChange is told when leadership moves. */
+export async function startSource(flags: Flags, store: Store, log: Logger, onLeaderChange: (leading: boolean) => void = () => undefined): Promise<Source> {
   if (flags.manifests) {
     const manifests = await watchManifests(flags.manifests, store, log);
-    return { applied: () => undefined, problems: () => undefined, leading: () => false, close: () => manifests.close() };
+    return { applied: () => undefined, problems: () => undefined, close: () => manifests.close() };
   }
   const client = new KubeClient(loadKubeConfig(flags.kubeconfig));
   const api = await watchApi(client, store, { namespaces: flags.watchNamespaces, configMap: flags.configMap }, log);
@@ -59,7 +57,10 @@ export async function startSource(flags: Flags, store: Store, log: Logger): Prom
     identity,
     leaseDurationMs: flags.electionLeaseDurationMs,
     log: statusLog,
-    onChange: (leading) => status.setLeading(leading),
+    onChange: (leading) => {
+      status.setLeading(leading);
+      onLeaderChange(leading);
+    },
   });
   return {
     applied: (served) => {
@@ -67,7 +68,6 @@ export async function startSource(flags: Flags, store: Store, log: Logger): Prom
       events.applied(served.ingresses);
     },
     problems: (problems) => events.problems(problems),
-    leading: () => election.leading,
     async close() {
       await Promise.all([api.close(), election.stop(), status.close(), events.close()]);
     },

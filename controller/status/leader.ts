@@ -35,10 +35,6 @@ export class LeaderElection {
     this.loop = this.run();
   }
 
-  get leading(): boolean {
-    return this.leadingNow;
-  }
-
   /** Stops campaigning; a leader gives the Lease up so another replica takes over at once. */
   async stop(): Promise<void> {
     this.stopper.abort();

@@ -6,7 +6,7 @@ import { eventually, freePort, startBackends, type Backend } from '../helpers/pr
 import { get, startPortico, type Portico } from '../helpers/portico.js';
 import { ingress, ingressClass, service } from '../helpers/manifests.js';
 import { startApiServer, type ApiServer } from '../helpers/api-server.js';
-import { apply, read } from '../helpers/api-client.js';
+import { apply, ingressStatus, read } from '../helpers/api-client.js';
 
 let api: ApiServer;
 let backends: Backend[] = [];
@@ -23,10 +23,6 @@ async function leaseHolder(): Promise<string> {
   return (await read(api.url, 'Lease', 'portico-leader', 'ingress')).spec.holderIdentity as string;
 }
 
-async function statusOf(name: string): Promise<string[]> {
-  const object = await read(api.url, 'Ingress', name);
-  return ((object.status?.loadBalancer?.ingress ?? []) as Array<{ ip: string }>).map((entry) => entry.ip);
-}
 
 before(async () => {
   const port = await freePort();
@@ -57,8 +53,8 @@ after(async () => {
 
 test('both replicas serve; only the Lease holder writes status', async () => {
   for (const portico of replicas.values()) assert.equal((await get(portico, { host: 'early.example.com' })).status, 200);
-  await eventually('early status written', async () => (await statusOf('early')).length > 0);
-  assert.deepEqual(await statusOf('early'), ['127.0.9.20']);
+  await eventually('early status written', async () => (await ingressStatus(api.url, 'early')).length > 0);
+  assert.deepEqual(await ingressStatus(api.url, 'early'), ['127.0.9.20']);
   const leader = await leaseHolder();
   assert.ok(replicas.has(leader));
   assert.deepEqual([...new Set(statusWriters())], [leader]);
@@ -79,7 +75,7 @@ test('killing the leader hands the Lease over; the new leader writes status', as
 
   const writesBefore = statusWriters().length;
   await apply(api.url, appIngress('late'));
-  await eventually('late status written', async () => (await statusOf('late')).length > 0);
+  await eventually('late status written', async () => (await ingressStatus(api.url, 'late')).length > 0);
   assert.deepEqual([...new Set(statusWriters().slice(writesBefore))], [follower]);
   assert.equal((await get(replicas.get(follower) as Portico, { host: 'late.example.com' })).status, 200);
 });

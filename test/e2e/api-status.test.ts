@@ -6,7 +6,7 @@ import { eventually, freePort, startBackends, type Backend } from '../helpers/pr
 import { get, startPortico, type Portico } from '../helpers/portico.js';
 import { ingress, ingressClass, service } from '../helpers/manifests.js';
 import { startApiServer, type ApiServer } from '../helpers/api-server.js';
-import { apply, list, read } from '../helpers/api-client.js';
+import { apply, ingressStatus, list, read } from '../helpers/api-client.js';
 
 let api: ApiServer;
 let portico: Portico;
@@ -20,10 +20,6 @@ const pod = (name: string, nodeName: string, labels: Record<string, string>): ob
 });
 const web = (className: string): object => ingress('web', [{ host: 'web.example.com', paths: [{ path: '/', service: 'app' }] }], { className });
 
-async function statusOf(name: string): Promise<string[]> {
-  const object = await read(api.url, 'Ingress', name);
-  return ((object.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>).map((entry) => entry.ip ?? entry.hostname ?? '');
-}
 
 before(async () => {
   const port = await freePort();
@@ -57,8 +53,8 @@ after(async () => {
 });
 
 test('status lists the nodes running Portico pods: ExternalIP, else InternalIP', async () => {
-  await eventually('web status written', async () => (await statusOf('web')).length > 0);
-  assert.deepEqual(await statusOf('web'), ['127.0.9.2', '127.0.9.3']);
+  await eventually('web status written', async () => (await ingressStatus(api.url, 'web')).length > 0);
+  assert.deepEqual(await ingressStatus(api.url, 'web'), ['127.0.9.2', '127.0.9.3']);
   const lease = await read(api.url, 'Lease', 'portico-leader', 'ingress');
   assert.equal(lease.spec.holderIdentity, 'portico-a');
 });
@@ -79,6 +75,6 @@ test('a Sync Event when an Ingress is served, a Warning naming the reason when i
 test('an Ingress whose class changes to another controller is dropped and its status cleared', async () => {
   assert.equal((await get(portico, { host: 'web.example.com' })).status, 200);
   await apply(api.url, web('other'));
-  await eventually('web status cleared', async () => (await statusOf('web')).length === 0);
+  await eventually('web status cleared', async () => (await ingressStatus(api.url, 'web')).length === 0);
   assert.equal((await get(portico, { host: 'web.example.com' })).status, 404);
 });

@@ -50,3 +50,9 @@ export async function list(server: string, kind: string, namespace: string | nul
   if (answer.status >= 300) throw new Error(`list ${plural}: ${answer.status}`);
   return answer.body.items as Obj[];
 }
+
+/** The addresses (IPs or host names) in an Ingress's status.loadBalancer.ingress. */
+export async function ingressStatus(server: string, name: string, namespace = 'default'): Promise<string[]> {
+  const object = await read(server, 'Ingress', name, namespace);
+  return ((object.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>).map((entry) => entry.ip ?? entry.hostname ?? '');
+}
