@@ -2,6 +2,7 @@
  * Every annotation Portico reads, by the name code uses; README's reference is generated from this table.
  * A new annotation is one module plus one line here; its parsed value then appears in AnnotationValues.
  */
+import { affinity, affinityMode, sessionCookieChangeOnFailure, sessionCookieConditionalSamesiteNone, sessionCookieExpires, sessionCookieMaxAge, sessionCookieName, sessionCookiePath, sessionCookieSamesite, sessionCookieSecure } from './affinity.js';
 import { appRoot } from './app-root.js';
 import { authMethod, authResponseHeaders, authSignin, authSnippet, authUrl } from './auth-external.js';
 import { authRealm, authSecret, authSecretType, authType, satisfy } from './auth-basic.js';
@@ -12,9 +13,11 @@ import { customHeaders, enableAccessLog } from './response-headers.js';
 import { configurationSnippet, serverSnippet } from './snippets.js';
 import { allowlistSourceRange, denylistSourceRange, whitelistSourceRange } from './source-ranges.js';
 import { backendProtocol } from './backend-protocol.js';
+import { canary, canaryByCookie, canaryByHeader, canaryByHeaderPattern, canaryByHeaderValue, canaryWeight, canaryWeightTotal } from './canary.js';
 import { connectionProxyHeader } from './connection-proxy-header.js';
 import { customHttpErrors, defaultBackend } from './custom-errors.js';
 import { fromToWwwRedirect } from './from-to-www-redirect.js';
+import { loadBalance } from './load-balance.js';
 import { proxyBodySize } from './proxy-body-size.js';
 import { clientBodyBufferSize, proxyBufferSize, proxyBuffering, proxyRequestBuffering } from './proxy-buffers.js';
 import { proxyHttpVersion } from './proxy-http-version.js';
@@ -26,6 +29,7 @@ import { serverAlias } from './server-alias.js';
 import { serviceUpstream } from './service-upstream.js';
 import { forceSslRedirect, preserveTrailingSlash, sslRedirect } from './ssl-redirect.js';
 import type { Annotation } from './types.js';
+import { upstreamHashBy } from './upstream-hash-by.js';
 import { upstreamVhost } from './upstream-vhost.js';
 import { useRegex } from './use-regex.js';
 import { xForwardedPrefix } from './x-forwarded-prefix.js';
@@ -62,6 +66,28 @@ export const ANNOTATIONS = {
   proxyNextUpstreamTimeout,
   proxyHttpVersion,
   connectionProxyHeader,
+  // Balancing
+  loadBalance,
+  upstreamHashBy,
+  // Session affinity
+  affinity,
+  affinityMode,
+  sessionCookieName,
+  sessionCookiePath,
+  sessionCookieMaxAge,
+  sessionCookieExpires,
+  sessionCookieSamesite,
+  sessionCookieConditionalSamesiteNone,
+  sessionCookieSecure,
+  sessionCookieChangeOnFailure,
+  // Canary and lanes
+  canary,
+  canaryByHeader,
+  canaryByHeaderValue,
+  canaryByHeaderPattern,
+  canaryByCookie,
+  canaryWeight,
+  canaryWeightTotal,
   // Errors
   customHttpErrors,
   defaultBackend,

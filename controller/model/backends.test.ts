@@ -99,6 +99,8 @@ for (const { name, reference, services, slices, expected } of cases) {
         name: expected.name,
         service: { kind: 'Service', namespace: 'default', name: reference.service?.name },
         endpoints: expected.endpoints,
+        balancing: { strategy: 'round_robin' },
+        routes: [],
       });
     }
   });

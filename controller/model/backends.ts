@@ -107,7 +107,9 @@ export class BackendTable {
     let resolved = this.#resolved.get(name);
     if (!resolved) {
       const { endpoints, externalName, problem } = options.clusterIp ? this.#clusterIp(ref) : this.#endpoints(ref);
-      const backend: Backend = { name, service: { kind: 'Service', namespace: ref.namespace, name: ref.service }, endpoints };
+      const service = { kind: 'Service', namespace: ref.namespace, name: ref.service };
+      // Balancing and lanes come from annotations; build.ts fills them in once every Ingress is read.
+      const backend: Backend = { name, service, endpoints, balancing: { strategy: 'round_robin' }, routes: [] };
       if (externalName) backend.externalName = externalName;
       resolved = { backend, problem };
       this.#resolved.set(name, resolved);

@@ -44,7 +44,7 @@ test('one Ingress gives the catch-all server, its host, and the backend it uses'
         },
       ],
       backends: [
-        { name: 'default.web.http', service: { kind: 'Service', namespace: 'default', name: 'web' }, endpoints: [{ address: '10.0.0.1', port: 8080 }] },
+        { name: 'default.web.http', service: { kind: 'Service', namespace: 'default', name: 'web' }, endpoints: [{ address: '10.0.0.1', port: 8080 }], balancing: { strategy: 'round_robin' }, routes: [] },
       ],
       certificates: [],
       defaultCertificate: null,

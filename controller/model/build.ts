@@ -5,6 +5,8 @@ import type { BuildResult, HostMatch, Location, ModelOptions, ObjectRef, Problem
 import { DEFAULT_VALUES, readAnnotations } from '../annotations/read.js';
 import type { AnnotationValues } from '../annotations/registry.js';
 import { annotatedFields, httpsRedirect, plainLocation, type SslPolicy, sslPolicy } from './annotated.js';
+import { BalancingTable, balancingOf } from './balancing.js';
+import { CanaryTable, withRoutes } from './canary.js';
 import { finishAliases } from './aliases.js';
 import { BackendTable } from './backends.js';
 import { CertificateTable } from './certificates.js';
@@ -44,6 +46,8 @@ class ProblemLog {
 interface BuildState {
   problems: ProblemLog;
   backends: BackendTable;
+  balancing: BalancingTable;
+  canaries: CanaryTable;
   certificates: CertificateTable;
   servers: Map<string, ServerDraft>;
   tls: Map<string, TlsClaim>;
@@ -97,6 +101,8 @@ function addRules(state: BuildState, ingress: V1Ingress, context: IngressContext
       }
       const backend = state.backends.use(httpPath.backend, ref.namespace, { clusterIp: values.serviceUpstream });
       if (backend.problem) report(`${pathField}.backend: ${backend.problem}`);
+      const balancingConflict = backend.name && state.balancing.claim(backend.name, balancingOf(values, parsed.value), ref);
+      if (balancingConflict) report(`${pathField}.backend: ${balancingConflict}`);
       const location = { path, match, backend: backend.name, ingress: ref, httpsRedirect: null, ...fields };
       server.locations.set(`${match} ${path}`, { location, ssl });
     }
@@ -159,9 +165,14 @@ function useDefaultBackendService(state: BuildState, option: string | null): str
 }
 
 export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResult {
+  const problems = new ProblemLog();
+  const backends = new BackendTable(snapshot);
+  const balancing = new BalancingTable();
   const state: BuildState = {
-    problems: new ProblemLog(),
-    backends: new BackendTable(snapshot),
+    problems,
+    backends,
+    balancing,
+    canaries: new CanaryTable(backends, balancing, (object, reason) => problems.add(object, reason)),
     certificates: new CertificateTable(snapshot),
     servers: new Map([['', newServer('', 'catch-all')]]),
     tls: new Map(),
@@ -181,6 +192,11 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
       // As ingress-nginx does: an Ingress whose annotations cannot be honoured is not served at all (its paths
       // answer as if it did not exist); every other Ingress, including those sharing its hosts, keeps serving.
       for (const reason of annotations.problems) state.problems.add(ref, `${reason}; the Ingress is not served`);
+      continue;
+    }
+    if (annotations.values.canary) {
+      // A canary adds lanes to other Ingresses' locations: no rules, default backend or TLS of its own.
+      state.canaries.add(ingress, ref, annotations.values);
       continue;
     }
     const defaultBackend = useDefaultBackend(state, ingress, ref);
@@ -206,11 +222,12 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
   const backendNames = servers.flatMap((server) =>
     server.locations.flatMap((location) => [location.backend ?? [], location.errors.backend ?? []].flat()),
   );
+  const lanes = state.canaries.attach(servers);
   const certificateNames = [...servers.map((server) => server.certificate), defaultCertificateName].flatMap((name) => name ?? []);
   return {
     model: {
       servers,
-      backends: state.backends.backends(backendNames),
+      backends: withRoutes(state.balancing.apply(state.backends.backends([...backendNames, ...lanes.backendNames])), lanes.routes),
       certificates: state.certificates.certificates(certificateNames),
       defaultCertificate: defaultCertificateName,
     },

@@ -129,6 +129,58 @@ export interface Backend {
    * is empty here; apply resolves the name and pushes the addresses as endpoints.
    */
   externalName?: { host: string; port: number };
+  /** How requests are spread over the endpoints. Pushed to Lua with the endpoints: a change needs no reload. */
+  balancing: Balancing;
+  /**
+   * The lanes (canary backends) of each location whose main backend this is, by route (see model/canary.ts).
+   * Pushed to Lua with the endpoints: adding, removing or re-weighting a lane needs no reload.
+   */
+  routes: RouteLanes[];
+}
+
+/** One piece of an `upstream-hash-by` key: literal text, or the value of an allow-listed request variable. */
+export type HashKeyPart = { text: string } | { variable: string };
+
+/** Which strategy (a module of lua/portico/balancer/) picks an endpoint; affinity wins over hashing, hashing over load-balance. */
+export type Balancing =
+  | { strategy: 'round_robin' }
+  | { strategy: 'ewma' }
+  | { strategy: 'chash'; hashBy: HashKeyPart[] }
+  | { strategy: 'sticky'; cookie: StickyCookie };
+
+/** Session affinity by cookie (`affinity: cookie` and the `session-cookie-*` annotations). */
+export interface StickyCookie {
+  mode: 'balanced' | 'persistent';
+  name: string;
+  path: string;
+  maxAge: number | null;
+  /** Seconds from the moment the cookie is set to its Expires date. */
+  expires: number | null;
+  sameSite: 'None' | 'Lax' | 'Strict' | null;
+  conditionalSameSiteNone: boolean;
+  secure: boolean;
+  changeOnFailure: boolean;
+}
+
+/** The lanes of one location (a route), in the order they are tried: oldest canary Ingress first. */
+export interface RouteLanes {
+  /** The location's route id, as its `$portico_route` (see model/canary.ts). */
+  route: string;
+  lanes: Lane[];
+}
+
+/** A canary Ingress's backend as an alternative for one location, and which requests select it. */
+export interface Lane {
+  backend: string;
+  /** The canary Ingress, for logs. */
+  ingress: ObjectRef;
+  /** `canary-by-header`: a header name and, optionally, the exact value or PCRE pattern that selects the lane. */
+  header: { name: string; value: string | null; pattern: string | null } | null;
+  /** `canary-by-cookie`. */
+  cookie: string | null;
+  /** `canary-weight` out of `canary-weight-total`. */
+  weight: number;
+  weightTotal: number;
 }
 
 export interface Certificate {
