@@ -1,0 +1,82 @@
+/** Data plane: the same backends behind a static nginx upstream and behind Portico, wrk against each in turn. */
+import { freePort } from '../test/helpers/processes.js';
+import { startPortico, type Portico } from '../test/helpers/portico.js';
+import { ingress, ingressClass, service } from '../test/helpers/manifests.js';
+import { startFastBackends, startStaticProxy } from './nginx.js';
+import { childPids, cpuPlan, median, pin, runWrk, type WrkResult } from './system.js';
+
+export interface DataplaneResult {
+  static_rps: number;
+  portico_rps: number;
+  ratio: number;
+  static_p99_ms: number;
+  portico_p99_ms: number;
+  errors: number;
+  rounds: number;
+  seconds: number;
+  connections: number;
+}
+
+const PODS = ['127.0.5.1', '127.0.5.2', '127.0.5.3'];
+const HOST = 'bench.example.com';
+const CONNECTIONS = 64;
+
+async function pinPortico(portico: Portico, cpu: number | null): Promise<void> {
+  const master = await portico.masterPid();
+  await pin([portico.child.pid ?? 0, master, ...(await childPids(master))], cpu);
+}
+
+export async function benchDataplane(options: { rounds: number; seconds: number }): Promise<DataplaneResult> {
+  const cpu = cpuPlan();
+  const backendPort = await freePort();
+  const staticPort = await freePort();
+  const backends = await startFastBackends(PODS, backendPort);
+  const staticProxy = await startStaticProxy({ address: '127.0.0.1', port: staticPort }, PODS, backendPort);
+  const portico = await startPortico({
+    manifests: {
+      'bench.yaml': [
+        ingressClass('portico'),
+        ...service('bench', PODS, { ports: [{ port: 80, targetPort: backendPort }] }),
+        ingress('bench', [{ host: HOST, paths: [{ path: '/', service: 'bench' }] }]),
+      ],
+    },
+    args: ['--worker-processes', '1', '--log-level', 'info'],
+  });
+  try {
+    await pin([backends.child.pid ?? 0], cpu.load);
+    await pin([staticProxy.child.pid ?? 0], cpu.proxy);
+    await pinPortico(portico, cpu.proxy);
+    const targets = {
+      static: `http://127.0.0.1:${staticPort}/`,
+      portico: `http://127.0.0.1:${portico.httpPort}/`,
+    };
+    const run = (url: string, seconds: number): Promise<WrkResult> =>
+      runWrk(url, { host: HOST, seconds, connections: CONNECTIONS, cpu: cpu.load });
+    // Warm both up (connections, JIT, first balancer build) before anything is counted.
+    await run(targets.static, 1);
+    await run(targets.portico, 1);
+    const results = { static: [] as WrkResult[], portico: [] as WrkResult[] };
+    for (let round = 0; round < options.rounds; round++) {
+      // Alternate which goes first, so neither always runs on a warmer or cooler machine.
+      const order = round % 2 === 0 ? (['static', 'portico'] as const) : (['portico', 'static'] as const);
+      for (const which of order) results[which].push(await run(targets[which], options.seconds));
+    }
+    const staticRps = median(results.static.map((r) => r.rps));
+    const porticoRps = median(results.portico.map((r) => r.rps));
+    return {
+      static_rps: Math.round(staticRps),
+      portico_rps: Math.round(porticoRps),
+      ratio: Number((porticoRps / staticRps).toFixed(3)),
+      static_p99_ms: Number(median(results.static.map((r) => r.p99Ms)).toFixed(2)),
+      portico_p99_ms: Number(median(results.portico.map((r) => r.p99Ms)).toFixed(2)),
+      errors: [...results.static, ...results.portico].reduce((sum, r) => sum + r.errors, 0),
+      rounds: options.rounds,
+      seconds: options.seconds,
+      connections: CONNECTIONS,
+    };
+  } finally {
+    await portico.stop();
+    await staticProxy.stop();
+    await backends.stop();
+  }
+}

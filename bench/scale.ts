@@ -1,0 +1,88 @@
+/** Scale: N Ingresses (own host, two paths, TLS for a tenth, a 3-endpoint Service each) from cold start. */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startPortico, type LogRecord, type Portico } from '../test/helpers/portico.js';
+import { ingress, ingressClass, selfSigned, service, tlsSecret, type TestCertificate } from '../test/helpers/manifests.js';
+import { eventually } from '../test/helpers/processes.js';
+import { childPids, rssMb } from './system.js';
+
+export interface ScaleResult {
+  ingresses: number;
+  ready_s: number;
+  render_ms: number;
+  reload_ms: number;
+  conf_bytes: number;
+  controller_rss_mb: number;
+  nginx_rss_mb: number;
+}
+
+const PER_FILE = 100;
+const DOMAIN = 'scale.example.com';
+
+/** The objects of Ingress number i: its Service and EndpointSlice, the Ingress, and a TLS Secret for every tenth. */
+function tenant(i: number, certificate: TestCertificate): object[] {
+  const name = `app-${i}`;
+  const host = `${name}.${DOMAIN}`;
+  // Endpoints are never contacted: loopback addresses, unique per Service.
+  const pods = [1, 2, 3].map((pod) => `127.${10 + Math.floor(i / 250)}.${i % 250}.${pod}`);
+  const tls = i % 10 === 0;
+  return [
+    ...service(name, pods),
+    ...(tls ? [tlsSecret(`${name}-tls`, certificate)] : []),
+    ingress(name, [{ host, paths: [{ path: '/', service: name }, { path: '/api', pathType: 'Exact', service: name }] }], {
+      ...(tls ? { tls: [{ hosts: [host], secretName: `${name}-tls` }] } : {}),
+    }),
+  ];
+}
+
+async function writeManifests(dir: string, count: number, certificate: TestCertificate): Promise<void> {
+  await writeFile(join(dir, 'class.yaml'), stringify(ingressClass('portico')));
+  for (let first = 0; first < count; first += PER_FILE) {
+    const objects: object[] = [];
+    for (let i = first; i < Math.min(first + PER_FILE, count); i++) objects.push(...tenant(i, certificate));
+    await writeFile(join(dir, `tenants-${first}.yaml`), objects.map((object) => stringify(object)).join('---\n'));
+  }
+}
+
+async function nginxRssMb(portico: Portico): Promise<number> {
+  const master = await portico.masterPid();
+  const sizes = await Promise.all([master, ...(await childPids(master))].map(rssMb));
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
+function lastLog(portico: Portico, msg: string): LogRecord | undefined {
+  return portico.logs.findLast((record) => record.msg === msg);
+}
+
+export async function benchScale(count: number, certificate: TestCertificate = selfSigned([`*.${DOMAIN}`])): Promise<ScaleResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'portico-bench-scale-'));
+  try {
+    await writeManifests(dir, count, certificate);
+    const started = performance.now();
+    const portico = await startPortico({ args: ['--manifests', dir, '--log-level', 'debug'] });
+    const readyS = (performance.now() - started) / 1000;
+    try {
+      // One structural change at this scale: a new Ingress, rendered, tested and reloaded.
+      const reloads = portico.reloads();
+      await writeFile(join(dir, 'extra.yaml'), tenant(count, certificate).map((object) => stringify(object)).join('---\n'));
+      await eventually('reload of the extra Ingress', () => portico.reloads() > reloads, 60_000);
+      const reloaded = lastLog(portico, 'configuration reloaded');
+      const rendered = lastLog(portico, 'configuration rendered');
+      return {
+        ingresses: count,
+        ready_s: Number(readyS.toFixed(2)),
+        render_ms: Number(rendered?.renderMs ?? NaN),
+        reload_ms: Number(reloaded?.testMs ?? NaN) + Number(reloaded?.loadMs ?? NaN),
+        conf_bytes: (await stat(join(portico.workDir, 'nginx.conf'))).size,
+        controller_rss_mb: Math.round(await rssMb(portico.child.pid ?? 0)),
+        nginx_rss_mb: Math.round(await nginxRssMb(portico)),
+      };
+    } finally {
+      await portico.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
