@@ -1,6 +1,6 @@
 /** The view of a location's annotation-driven settings: which directives, with which (validated) values. */
 import { PorticoError } from '../errors.js';
-import type { Location, ProxySettings, Server } from '../model/types.js';
+import type { ErrorSettings, Location, ProxySettings, Server } from '../model/types.js';
 import type { RenderSettings } from './settings.js';
 
 export interface Directive {
@@ -85,6 +85,15 @@ export function errorLocationName(backend: string, code: number): string {
   return `@custom_${backend}_${code}`;
 }
 
+/**
+ * Codes a location hands to its error backend: its custom-http-errors, and 503, which the Lua balancer answers
+ * when the location's backend has no endpoint (ingress-nginx then serves the default backend too).
+ */
+function errorPageCodes(errors: ErrorSettings): number[] {
+  if (errors.backend === null) return [];
+  return [...new Set([...errors.codes, 503])].sort((a, b) => a - b);
+}
+
 function httpsRedirectTarget(location: Location, settings: RenderSettings): string | null {
   if (!location.httpsRedirect) return null;
   const port = settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`;
@@ -121,8 +130,9 @@ export function locationSettings(
     forwardedPrefix: upstream.forwardedPrefix,
     connectionHeader: upstream.connectionHeader,
     directives: directives(location.proxy, grpc),
+    // Upstream answers are replaced only for the listed codes; a 503 from Lua is nginx's own and needs no interception.
     intercept: errorBackend !== null && errors.codes.length > 0,
-    errorPages: errorBackend === null ? [] : errors.codes.map((code) => ({ code, target: errorLocationName(errorBackend, code) })),
+    errorPages: errorPageCodes(errors).map((code) => ({ code, target: errorLocationName(errorBackend ?? '', code) })),
     names: names(location, serviceNames),
   };
 }
@@ -136,9 +146,10 @@ export interface ErrorLocationView {
 /** One named location per error backend and code a server's locations use. */
 export function errorLocations(server: Server): ErrorLocationView[] {
   const unique = new Map<string, ErrorLocationView>();
-  for (const { errors } of server.locations) {
-    if (errors.backend === null) continue;
-    for (const code of errors.codes) {
+  for (const { errors, backend } of server.locations) {
+    // Only proxied locations use error pages (see the location-proxy template).
+    if (errors.backend === null || backend === null) continue;
+    for (const code of errorPageCodes(errors)) {
       const name = errorLocationName(errors.backend, code);
       unique.set(name, { name, code, backend: errors.backend });
     }

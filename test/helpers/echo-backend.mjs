@@ -24,7 +24,12 @@ for (const listen of listens) {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      res.writeHead(200, { 'content-type': 'application/json', 'x-pod': `${address}:${port}` }).end(`${body}\n`);
+      // Tests ask for a status (x-echo-status) or a slow answer (x-echo-delay-ms, at most 10 s).
+      const status = Number(req.headers['x-echo-status'] ?? 200);
+      const delay = Math.min(Number(req.headers['x-echo-delay-ms'] ?? 0), 10_000);
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': 'application/json', 'x-pod': `${address}:${port}` }).end(`${body}\n`);
+      }, delay);
     });
   });
   // Without Nagle's delay small keepalive responses are not held back ~40 ms by delayed ACKs.
