@@ -18,6 +18,11 @@ export interface ReconcilerOptions {
   log: Logger;
   /** Quiet time that coalesces a burst of store changes into one reconcile. */
   debounceMs?: number;
+  /**
+   * Quiet time a structural change waits for, so that changes arriving close together (a directory of
+   * files written at once, a `kubectl apply` of many objects) make one reload; bounded by MAX_SETTLE_MS.
+   */
+  settleMs?: number;
   /** At most one reload per this interval; changes arriving meanwhile are folded into the next one. */
   minReloadIntervalMs?: number;
   /** Told about the problems of each reconcile that differ from the previous one's (for Events). */
@@ -35,6 +40,8 @@ export interface AppliedSnapshot {
 }
 
 const RETRY_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000];
+/** A steady stream of changes postpones a reload by at most this long after its first change. */
+const MAX_SETTLE_MS = 1000;
 
 function problemKey(problem: Problem): string {
   return `${problem.object.kind}/${problem.object.namespace}/${problem.object.name}: ${problem.reason}`;
@@ -49,6 +56,7 @@ export class Reconciler {
   private forceRender = false;
   private running: Promise<void> | null = null;
   private lastReloadAt = 0;
+  private lastChangeAt = 0;
   private failures = 0;
   /** When the oldest change not yet applied was seen (logged with its push, to measure propagation). */
   private pendingSince: number | null = null;
@@ -58,13 +66,14 @@ export class Reconciler {
   private readonly options: Required<Omit<ReconcilerOptions, 'onProblems' | 'onApplied' | 'metrics'>> & Pick<ReconcilerOptions, 'onProblems' | 'onApplied' | 'metrics'>;
 
   constructor(options: ReconcilerOptions) {
-    this.options = { debounceMs: 20, minReloadIntervalMs: 1000, ...options };
+    this.options = { debounceMs: 20, settleMs: 250, minReloadIntervalMs: 1000, ...options };
   }
 
   /** Something changed (store, template, files): reconcile soon. */
   trigger(options: { render?: boolean } = {}): void {
     this.dirty = true;
-    this.pendingSince ??= Date.now();
+    this.lastChangeAt = Date.now();
+    this.pendingSince ??= this.lastChangeAt;
     if (options.render) this.forceRender = true;
     this.running ??= this.loop().finally(() => {
       this.running = null;
@@ -105,9 +114,10 @@ export class Reconciler {
     this.report(problems);
     const applied = (): void => this.options.onApplied?.({ snapshot, ingresses: selectIngresses(snapshot, modelOptions) });
     if (this.forceRender || needsReload(applier.appliedModel, model)) {
-      const wait = this.lastReloadAt + this.options.minReloadIntervalMs - Date.now();
+      const settled = Math.min(this.lastChangeAt + this.options.settleMs, seenAt + MAX_SETTLE_MS);
+      const wait = Math.max(settled, this.lastReloadAt + this.options.minReloadIntervalMs) - Date.now();
       if (wait > 0) {
-        // Rate limit: let more changes arrive, then reconcile the latest state in one reload.
+        // Let the burst finish and respect the rate limit, then reconcile the latest state in one reload.
         await delay(wait);
         this.dirty = true;
         this.pendingSince = seenAt;

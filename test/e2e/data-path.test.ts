@@ -82,13 +82,27 @@ test('a structural change is applied by a reload, whose log carries a unified di
   await eventually('workers replaced', async () => (await portico.workerPids()).every((pid) => !workers.includes(pid)));
 });
 
-test('a burst of structural changes is coalesced into few reloads', async () => {
+test('N structural changes written at once make exactly one reload', async () => {
+  const reloads = portico.reloads();
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      portico.writeManifest(`at-once-${i}.yaml`, [ingress(`at-once-${i}`, [{ host: `once${i}.example.com`, paths: [{ path: '/', service: 'app' }] }])]),
+    ),
+  );
+  await eventually('all 20 hosts served', async () => {
+    for (let i = 0; i < 20; i++) if ((await get(portico, { host: `once${i}.example.com` })).status !== 200) return false;
+    return true;
+  });
+  assert.equal(portico.reloads() - reloads, 1);
+});
+
+test('a stream of structural changes is rate-limited into few reloads', async () => {
   const reloads = portico.reloads();
   for (let i = 0; i < 20; i++) {
     await portico.writeManifest('burst.yaml', [ingress('burst', [{ host: `burst${i}.example.com`, paths: [{ path: '/', service: 'app' }] }])]);
   }
   await eventually('last burst host served', async () => (await get(portico, { host: 'burst19.example.com' })).status === 200);
-  // 20 changes within ~100 ms, reloads at most every 0.2 s: a handful of reloads, not 20.
+  // 20 changes in a row, reloads at most every 0.2 s (--min-reload-interval): a few reloads, not 20.
   assert.ok(portico.reloads() - reloads <= 4, `too many reloads: ${portico.reloads() - reloads}`);
 });
 
