@@ -8,6 +8,7 @@ import { PLAIN_SERVER, plainLocation } from '../controller/model/annotated.js';
 import type { Model } from '../controller/model/types.js';
 import { render } from '../controller/render/render.js';
 import { configRequest, makeWorkDir, request, startNginx, testSettings } from './helpers/nginx-paths.js';
+import { DEFAULT_SETTINGS } from '../controller/config/read.js';
 
 const BACKEND = 'default.echo.80';
 
@@ -23,6 +24,7 @@ const model: Model = {
   backends: [],
   certificates: [],
   defaultCertificate: null,
+  settings: DEFAULT_SETTINGS,
 };
 
 /** A loopback HTTP server answering with its own port; closed after the test. */

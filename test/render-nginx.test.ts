@@ -5,6 +5,7 @@ import type { Location, Model, Server } from '../controller/model/types.js';
 import { certificatePaths, render, type RenderSettings } from '../controller/render/render.js';
 import { PLAIN_SERVER, plainLocation } from '../controller/model/annotated.js';
 import { makeWorkDir, request, selfSignedCertificate, startNginx, testConfig, testSettings, writeConfig } from './helpers/nginx-paths.js';
+import { DEFAULT_SETTINGS } from '../controller/config/read.js';
 
 const fallback: Location = plainLocation('/', 'prefix', null);
 const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [fallback] };
@@ -21,7 +22,7 @@ function location(path: string, match: Location['match'], backend: string | null
 }
 
 function model(servers: Server[], extra: Partial<Model> = {}): Model {
-  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, ...extra };
+  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, settings: DEFAULT_SETTINGS, ...extra };
 }
 
 /** A model certificate with real PEM files where apply would write them. */

@@ -32,7 +32,6 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     user: platform.user,
     workerProcesses: flags.workerProcesses,
     defaultCertificate: await ensureSelfSignedCertificate(flags.workDir),
-    errorLogLevel: 'notice',
   };
 
   const templates = await watchTemplate(flags.template, log, () => reconciler.trigger({ render: true }));
@@ -59,6 +58,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
       defaultSslCertificate: flags.defaultSslCertificate,
       annotationsPrefix: flags.annotationsPrefix,
       defaultBackendService: flags.defaultBackendService,
+      configMap: flags.configMap,
     },
     render: (model) => templates.render(model, settings),
     applier,

@@ -6,6 +6,7 @@ import { annotatedFields } from './annotated.js';
 import { DEFAULT_VALUES } from '../annotations/read.js';
 import type { Snapshot } from '../store/types.js';
 import { backend, endpointSlice, httpPath, ingress, OPTIONS, rule, service, snapshot } from './testdata/fixtures.js';
+import { DEFAULT_SETTINGS } from '../config/read.js';
 
 const ref = (name: string, namespace = 'default') => ({ kind: 'Ingress', namespace, name });
 /** What a location without annotations carries besides its path, match, backend and Ingress. */
@@ -48,6 +49,7 @@ test('one Ingress gives the catch-all server, its host, and the backend it uses'
       ],
       certificates: [],
       defaultCertificate: null,
+      settings: DEFAULT_SETTINGS,
     },
     problems: [],
   });

@@ -3,6 +3,7 @@ import type { V1Ingress } from '@kubernetes/client-node';
 import type { Snapshot } from '../store/types.js';
 import type { BuildResult, HostMatch, Location, ModelOptions, ObjectRef, Problem, Server } from './types.js';
 import { DEFAULT_VALUES, readAnnotations } from '../annotations/read.js';
+import { readSettings } from '../config/read.js';
 import type { AnnotationValues } from '../annotations/registry.js';
 import { annotatedFields, httpsRedirect, plainLocation, type SslPolicy, sslPolicy } from './annotated.js';
 import { BalancingTable, balancingOf } from './balancing.js';
@@ -177,6 +178,9 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
     servers: new Map([['', newServer('', 'catch-all')]]),
     tls: new Map(),
   };
+  const { settings, problems: settingProblems } = readSettings(snapshot.configMaps, options.configMap);
+  for (const problem of settingProblems) state.problems.add(problem.object, problem.reason);
+  const policy = { riskLevel: settings.annotationsRiskLevel, allowSnippets: settings.allowSnippetAnnotations };
   // The global default backend: the oldest Ingress's spec.defaultBackend.
   let globalDefault: { backend: string; owner: ObjectRef } | null = null;
   const defaultBackendService = useDefaultBackendService(state, options.defaultBackendService);
@@ -187,7 +191,9 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
       state.problems.add(ref, `namespace ${quote(ref.namespace)} is not a valid DNS-1123 label`);
       continue;
     }
-    const annotations = readAnnotations(ingress.metadata?.annotations, options.annotationsPrefix);
+    const annotations = readAnnotations(ingress.metadata?.annotations, options.annotationsPrefix, policy);
+    // The ConfigMap's custom-http-errors apply to every Ingress that does not name its own.
+    if (annotations.values.customHttpErrors.length === 0) annotations.values.customHttpErrors = settings.customHttpErrors;
     if (annotations.problems.length > 0) {
       // As ingress-nginx does: an Ingress whose annotations cannot be honoured is not served at all (its paths
       // answer as if it did not exist); every other Ingress, including those sharing its hosts, keeps serving.
@@ -230,6 +236,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
       backends: withRoutes(state.balancing.apply(state.backends.backends([...backendNames, ...lanes.backendNames])), lanes.routes),
       certificates: state.certificates.certificates(certificateNames),
       defaultCertificate: defaultCertificateName,
+      settings,
     },
     problems: state.problems.problems,
   };

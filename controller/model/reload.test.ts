@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { plainLocation, PLAIN_SERVER } from './annotated.js';
 import { needsReload } from './reload.js';
 import type { Backend, Model } from './types.js';
+import { DEFAULT_SETTINGS } from '../config/read.js';
 
 function backendNamed(name: string, endpoints: Backend['endpoints'] = []): Backend {
   const [namespace = '', service = ''] = name.split('.');
@@ -24,6 +25,7 @@ const base: Model = {
   backends: [backendNamed('default.api.80', [{ address: '10.0.0.1', port: 8080 }])],
   certificates: [{ name: 'default.tls', secret: { kind: 'Secret', namespace: 'default', name: 'tls' }, certPem: 'CERT', keyPem: 'KEY' }],
   defaultCertificate: null,
+  settings: DEFAULT_SETTINGS,
 };
 
 /** A deep copy of the base model, changed by `edit`. */

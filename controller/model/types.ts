@@ -2,6 +2,7 @@
  * The typed configuration Portico serves: a pure function of the store (see build.ts).
  * Plain data only, arrays in canonical order, so two models compare by their JSON.
  */
+import type { Settings } from '../config/registry.js';
 
 /** Identifies the Kubernetes object a piece of configuration (or a problem) comes from. */
 export interface ObjectRef {
@@ -19,6 +20,8 @@ export interface Model {
   certificates: Certificate[];
   /** Name of the certificate served where a host has none (`--default-ssl-certificate`); null means the generated self-signed one. */
   defaultCertificate: string | null;
+  /** The controller's ConfigMap, parsed (see controller/config/); a change reloads. */
+  settings: Settings;
 }
 
 export type HostMatch =
@@ -211,6 +214,8 @@ export interface ModelOptions {
   annotationsPrefix: string;
   /** `namespace/name` of the Service that answers what no rule matches, and custom errors (`--default-backend-service`). */
   defaultBackendService: string | null;
+  /** `namespace/name` of the controller's ConfigMap (`--configmap`); null reads one named `portico-controller` in any namespace. */
+  configMap: string | null;
 }
 
 export interface BuildResult {

@@ -34,6 +34,18 @@ export function quoteExpression(value: string): string {
   return `"${value}"`;
 }
 
+/**
+ * An nginx double-quoted string of literal text and `${name}` variables (a log format, a log path): the text
+ * is escaped as by `quote`; a `$` anywhere but at the start of `${name}` is refused, as nginx has no escape for it.
+ * Which variables are allowed is the parser's decision (config/log-format.ts).
+ */
+export function quoteWithVariables(value: string): string {
+  if (CONTROL_CHARACTER.test(value) || /\$(?!\{[A-Za-z_][A-Za-z0-9_]*\})/.test(value)) {
+    throw new PorticoError('TEMPLATE', `unsafe text with variables for nginx.conf: ${JSON.stringify(value)}`);
+  }
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
 /** Wraps a string function as a Handlebars helper that throws unless called with exactly one string. */
 function stringHelper(name: string, format: (value: string) => string) {
   return (...args: unknown[]): string => {
@@ -46,9 +58,13 @@ function stringHelper(name: string, format: (value: string) => string) {
   };
 }
 
-/** The whole helper set templates may use: `q` for literal strings, `re` for regular expressions, `expr` for validated expressions. */
+/**
+ * The whole helper set templates may use: `q` for literal strings, `re` for regular expressions, `expr` for
+ * validated expressions, `qvars` for text with `${name}` variables.
+ */
 export const templateHelpers = {
   q: stringHelper('q', quote),
   re: stringHelper('re', quoteRegex),
   expr: stringHelper('expr', quoteExpression),
+  qvars: stringHelper('qvars', quoteWithVariables),
 };

@@ -61,7 +61,7 @@ const DIRECTIVES: Record<ProxyKey, { proxy: string; grpc: string | null; format:
   httpVersion: { proxy: 'proxy_http_version', grpc: null, format: String },
 };
 
-function milliseconds(ms: number): string {
+export function milliseconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 

@@ -6,12 +6,14 @@ import { test } from 'node:test';
 import type { Model } from '../model/types.js';
 import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
 import { loadTemplates, render, type RenderSettings } from './render.js';
+import { DEFAULT_SETTINGS } from '../config/read.js';
 
 const model: Model = {
   servers: [{ host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [plainLocation('/', 'prefix', 'ns.svc.80')] }],
   backends: [{ name: 'ns.svc.80', service: { kind: 'Service', namespace: 'ns', name: 'svc' }, endpoints: [] }],
   certificates: [],
   defaultCertificate: null,
+  settings: DEFAULT_SETTINGS,
 };
 
 const settings: RenderSettings = {
@@ -25,7 +27,6 @@ const settings: RenderSettings = {
   user: 'nobody nogroup',
   workerProcesses: 2,
   defaultCertificate: { certFile: '/etc/default.crt', keyFile: '/etc/default.key' },
-  errorLogLevel: 'warn',
 };
 
 test('the hash is the same for equal inputs whatever their key order, and serves as the config hash', () => {

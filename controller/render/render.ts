@@ -15,12 +15,12 @@ export { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings
 /** The repository's templates/ directory (the same relative path from controller/render and dist/render). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-const PARTIALS = ['server', 'location', 'location-proxy', 'error-location', 'configuration-server'] as const;
+const PARTIALS = ['http-settings', 'server', 'location', 'location-proxy', 'error-location', 'configuration-server'] as const;
 
 const COMPILE_OPTIONS = {
   strict: true, // a missing view field throws instead of rendering nothing
   noEscape: true, // nginx quoting is done by the helpers, not HTML escaping
-  knownHelpers: { q: true, re: true, expr: true },
+  knownHelpers: { q: true, re: true, expr: true, qvars: true },
   knownHelpersOnly: true,
 };
 

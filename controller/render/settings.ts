@@ -17,7 +17,6 @@ export interface RenderSettings {
   workerProcesses: number | 'auto';
   /** Served where neither the host nor model.defaultCertificate names a certificate. */
   defaultCertificate: { certFile: string; keyFile: string };
-  errorLogLevel: 'debug' | 'info' | 'notice' | 'warn' | 'error';
 }
 
 /** Unix socket file name, inside workDir, of the configuration endpoint. */

@@ -4,6 +4,7 @@ import type { Location, Model, Server } from '../model/types.js';
 import type { RenderSettings } from './settings.js';
 import { buildView } from './view.js';
 import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
+import { DEFAULT_SETTINGS } from '../config/read.js';
 
 const settings: RenderSettings = {
   httpPort: 80,
@@ -16,14 +17,13 @@ const settings: RenderSettings = {
   user: null,
   workerProcesses: 'auto',
   defaultCertificate: { certFile: '/etc/default.crt', keyFile: '/etc/default.key' },
-  errorLogLevel: 'warn',
 };
 
 const root: Location = plainLocation('/', 'prefix', null);
 const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [root] };
 
 function modelWith(servers: Server[], extra: Partial<Model> = {}): Model {
-  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, ...extra };
+  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, settings: DEFAULT_SETTINGS, ...extra };
 }
 
 function host(name: string, extra: Partial<Server> = {}): Server {

@@ -5,6 +5,8 @@ import { metricKey } from '../metrics/key.js';
 import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
 import { errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
 import { locationRegex } from './regex-locations.js';
+import { type GlobalView, globalView } from './global-settings.js';
+import type { Settings } from '../config/registry.js';
 
 /** Everything the templates read, precomputed so they need no logic beyond `if` and `each`. */
 export interface ConfigView {
@@ -14,7 +16,9 @@ export interface ConfigView {
   user: string[] | null;
   workerProcesses: number | 'auto';
   pidFile: string;
-  errorLogLevel: RenderSettings['errorLogLevel'];
+  errorLogLevel: Settings['errorLogLevel'];
+  /** The ConfigMap's settings, as http-level directives (templates/http-settings.hbs). */
+  global: GlobalView;
   tempPaths: { clientBody: string; proxy: string; fastcgi: string; uwsgi: string; scgi: string };
   luaPackagePath: string;
   serverNamesHashBucketSize: number;
@@ -34,6 +38,10 @@ export interface ServerView {
   listens: string[];
   certFile: string;
   keyFile: string;
+  /** Send `$portico_hsts` (Strict-Transport-Security on HTTPS answers): the host is in an Ingress's spec.tls and `hsts` is on. */
+  hsts: boolean;
+  /** Answer 403 to requests `block-user-agents` or `block-referers` match. */
+  blocking: boolean;
   locations: LocationView[];
   /** Named locations serving custom errors (`custom-http-errors`). */
   errorLocations: ErrorLocationView[];
@@ -69,13 +77,16 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
   const defaultCertificate = certificateFiles(model.defaultCertificate) ?? settings.defaultCertificate;
   const serviceNames = new Map(model.backends.map((backend) => [backend.name, backend.service.name]));
   const exactHosts = model.servers.filter((server) => server.match === 'exact').map((server) => server.host);
+  const global = globalView(model.settings);
   return {
     hash,
     modules: settings.modules,
     user: settings.user === null ? null : settings.user.split(/\s+/),
-    workerProcesses: settings.workerProcesses,
+    // The ConfigMap's worker-processes, when set, wins over --worker-processes.
+    workerProcesses: model.settings.workerProcesses ?? settings.workerProcesses,
     pidFile: `${workDir}/nginx.pid`,
-    errorLogLevel: settings.errorLogLevel,
+    errorLogLevel: model.settings.errorLogLevel,
+    global,
     tempPaths: {
       clientBody: `${workDir}/tmp/client_body`,
       proxy: `${workDir}/tmp/proxy`,
@@ -90,8 +101,10 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
     servers: model.servers.map((server) => ({
       ...serverName(server),
-      listens: listens(server, settings),
+      listens: listens(server, settings, model.settings),
       ...(certificateFiles(server.certificate) ?? defaultCertificate),
+      hsts: server.sslRedirect && global.hsts !== null,
+      blocking: global.blocking,
       aliases: server.aliases,
       locations: locationViews(server, serviceNames, settings),
       errorLocations: errorLocations(server),
@@ -110,11 +123,12 @@ function serverName(server: Server): Pick<ServerView, 'serverName' | 'serverName
   return { serverName: host, serverNameIsRegex: false };
 }
 
-function listens(server: Server, settings: RenderSettings): string[] {
+function listens(server: Server, settings: RenderSettings, global: Pick<Settings, 'useHttp2' | 'useProxyProtocol'>): string[] {
   const defaultServer = server.match === 'catch-all' ? ' default_server' : '';
+  const proxyProtocol = global.useProxyProtocol ? ' proxy_protocol' : '';
   return [
-    `${listenAddress(settings.bindAddress, settings.httpPort)}${defaultServer}`,
-    `${listenAddress(settings.bindAddress, settings.httpsPort)} ssl http2${defaultServer}`,
+    `${listenAddress(settings.bindAddress, settings.httpPort)}${proxyProtocol}${defaultServer}`,
+    `${listenAddress(settings.bindAddress, settings.httpsPort)} ssl${global.useHttp2 ? ' http2' : ''}${proxyProtocol}${defaultServer}`,
   ];
 }
 

@@ -50,7 +50,6 @@ export async function testSettings(workDir: string, overrides: Partial<RenderSet
     user: RUNNING_AS_ROOT ? 'nobody nogroup' : null,
     workerProcesses: 1,
     defaultCertificate,
-    errorLogLevel: 'warn',
     ...overrides,
   };
 }

@@ -26,6 +26,7 @@ export const OPTIONS: ModelOptions = {
   defaultSslCertificate: null,
   annotationsPrefix: 'nginx.ingress.kubernetes.io',
   defaultBackendService: null,
+  configMap: null,
 };
 
 interface Meta {
