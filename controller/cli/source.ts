@@ -32,7 +32,7 @@ export async function startSource(flags: Flags, store: Store, log: Logger, onLea
     return { applied: () => undefined, problems: () => undefined, close: () => manifests.close() };
   }
   const client = new KubeClient(loadKubeConfig(flags.kubeconfig));
-  const api = await watchApi(client, store, { namespaces: flags.watchNamespaces, configMap: flags.configMap }, log);
+  const api = await watchApi(client, store, { namespaces: flags.watchNamespaces, configMap: flags.configMap, annotationsPrefix: flags.annotationsPrefix }, log);
 
   const env = process.env;
   const identity = env.POD_NAME || `${hostname()}-${randomBytes(4).toString('hex')}`;
@@ -69,7 +69,9 @@ export async function startSource(flags: Flags, store: Store, log: Logger, onLea
     },
     problems: (problems) => events.problems(problems),
     async close() {
-      await Promise.all([api.close(), election.stop(), status.close(), events.close()]);
+      status.close();
+      events.close();
+      await Promise.all([api.close(), election.stop()]);
     },
   };
 }

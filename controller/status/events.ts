@@ -57,9 +57,9 @@ export class EventRecorder {
     this.reported = keys;
   }
 
-  async close(): Promise<void> {
+  /** Drops what is queued; a request in flight is not waited for (shutdown must not hang on an unreachable API). */
+  close(): void {
     this.queue = [];
-    await this.posting;
   }
 
   private post(object: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): void {

@@ -44,10 +44,10 @@ export class IngressStatusWriter {
     this.trigger();
   }
 
-  async close(): Promise<void> {
+  /** Stops writing; a request in flight is not waited for (shutdown must not hang on an unreachable API). */
+  close(): void {
     clearInterval(this.timer);
     this.leading = false;
-    while (this.running) await this.running;
   }
 
   private trigger(): void {
@@ -72,6 +72,11 @@ export class IngressStatusWriter {
 
   private async sync({ snapshot, ingresses }: AppliedSnapshot): Promise<void> {
     const addresses = await this.options.addresses();
+    if (addresses.length === 0) {
+      // Nothing known to publish (no flag, no node): leave every status as it is rather than clear it.
+      this.options.log.debug('no address to publish; Ingress status left alone');
+      return;
+    }
     const ours = new Set(ingresses);
     const published = new Set(addresses.map(key));
     for (const ingress of snapshot.ingresses) {

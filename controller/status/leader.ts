@@ -11,6 +11,8 @@ import { KubeApiError, type KubeClient } from '../kube/client.js';
 import { RESOURCES, resourcePath } from '../kube/resources.js';
 import { microTime } from './time.js';
 
+const RELEASE_TIMEOUT_MS = 2000;
+
 export interface LeaderElectionOptions {
   client: KubeClient;
   namespace: string;
@@ -41,7 +43,9 @@ export class LeaderElection {
     await this.loop;
     if (!this.leadingNow) return;
     this.setLeading(false);
-    await this.release().catch((err: unknown) => this.options.log.warn({ err: String(err) }, 'could not release the leader Lease'));
+    // Best effort and brief: if the API server is unreachable the Lease simply expires.
+    const released = this.release().catch((err: unknown) => this.options.log.warn({ err: String(err) }, 'could not release the leader Lease'));
+    await Promise.race([released, delay(RELEASE_TIMEOUT_MS)]);
   }
 
   private get path(): string {

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, ObjectStore, matches, type Change, type Obj, type Selectors } from './api-objects.js';
@@ -70,6 +70,7 @@ export async function startApiServer(options: { bookmarkIntervalMs?: number; max
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const watches = new Set<ServerResponse>();
+  const kubeconfigDirs: string[] = [];
 
   const serveWatch = (req: IncomingMessage, res: ServerResponse, plural: string, selectors: Selectors, query: URLSearchParams): void => {
     const info = objects.info(plural);
@@ -172,6 +173,7 @@ export async function startApiServer(options: { bookmarkIntervalMs?: number; max
     requests,
     async kubeconfig(token = 'portico-test') {
       const dir = await mkdtemp(join(tmpdir(), 'portico-kubeconfig-'));
+      kubeconfigDirs.push(dir);
       const file = join(dir, 'config');
       await writeFile(file, [
         'apiVersion: v1', 'kind: Config', 'current-context: test',
@@ -189,6 +191,9 @@ export async function startApiServer(options: { bookmarkIntervalMs?: number; max
       server.listen(port, '127.0.0.1');
       await once(server, 'listening');
     },
-    stop: down,
+    async stop() {
+      await down();
+      await Promise.all(kubeconfigDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    },
   };
 }
