@@ -49,7 +49,7 @@ async function deadPort(): Promise<number> {
 }
 
 function backendsJson(ports: number[], address = '127.0.0.1'): string {
-  return JSON.stringify([{ name: BACKEND, endpoints: ports.map((port) => ({ address, port })) }]);
+  return JSON.stringify([{ name: BACKEND, endpoints: ports.map((port) => ({ address, port })), balancing: { strategy: 'round_robin' }, routes: [] }]);
 }
 
 test('the Lua balancer serves backends pushed over the configuration socket', async (t) => {

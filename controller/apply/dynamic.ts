@@ -1,5 +1,5 @@
 import { got } from 'got';
-import type { Backend } from '../model/types.js';
+import type { Backend, Lane } from '../model/types.js';
 import { PorticoError } from '../errors.js';
 
 /** got's unix-socket URL form: http://unix:<socket path>:<request path>. */
@@ -13,9 +13,27 @@ const client = got.extend({
   timeout: { request: 5000 },
 });
 
-/** The wire format the Lua configuration endpoint expects (lua/portico/configuration.lua). */
-function toWire(backends: readonly Backend[]): Array<{ name: string; endpoints: Array<{ address: string; port: number }> }> {
-  return backends.map((backend) => ({ name: backend.name, endpoints: backend.endpoints }));
+/** A lane as lanes.lua reads it: flat, and without the nulls cjson would turn into userdata. */
+function laneWire({ backend, header, cookie, weight, weightTotal }: Lane): Record<string, string | number> {
+  return {
+    backend,
+    weight,
+    weightTotal,
+    ...(header && { header: header.name }),
+    ...(header?.value && { headerValue: header.value }),
+    ...(header?.pattern && { headerPattern: header.pattern }),
+    ...(cookie && { cookie }),
+  };
+}
+
+/** The wire format the Lua configuration endpoint expects (lua/portico/configuration.lua); absent, never null. */
+function toWire(backends: readonly Backend[]): object[] {
+  return backends.map(({ name, endpoints, balancing, routes }) => ({
+    name,
+    endpoints,
+    balancing: JSON.parse(JSON.stringify(balancing, (_key, value: unknown) => (value === null ? undefined : value))) as object,
+    routes: routes.map(({ route, lanes }) => ({ route, lanes: lanes.map(laneWire) })),
+  }));
 }
 
 /** Replaces the backends every worker balances over; workers pick them up on their next request, no reload. */

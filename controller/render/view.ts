@@ -5,6 +5,7 @@ import { metricKey } from '../metrics/key.js';
 import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
 import { errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
 import { locationRegex } from './regex-locations.js';
+import { routeId } from '../model/canary.js';
 import { type GlobalView, globalView } from './global-settings.js';
 import type { Settings } from '../config/registry.js';
 
@@ -59,6 +60,8 @@ export interface LocationView extends LocationSettingsView {
   regex: boolean;
   path: string;
   backend: string | null;
+  /** `$portico_route`: the id Lua finds this location's lanes (canaries) by; hex digits only. */
+  route: string;
 }
 
 // Hosts are validated by the model; checked again because a quoted server_name starting with `~` is still a regex.
@@ -160,6 +163,7 @@ function locationViews(server: Server, serviceNames: ReadonlyMap<string, string>
     const regex = server.regex ? locationRegex(path, match) : null;
     const target = {
       backend,
+      route: routeId(host, match, path),
       metricKey: metricKey({ namespace: ingress?.namespace ?? '', ingress: ingress?.name ?? '', service, host }),
       regex: false,
       ...locationSettings(location, regex, settings, serviceNames),

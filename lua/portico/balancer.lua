@@ -1,10 +1,13 @@
 -- Picks the upstream peer for each proxied request from the backends the controller pushed (see configuration.lua).
+-- Per backend a strategy instance (one module of portico/balancer/ each) and per location with canaries a
+-- route of lanes (lanes.lua) are built when the pushed version changes; requests only look them up.
 local ngx_balancer = require("ngx.balancer")
 local cjson = require("cjson.safe")
-local round_robin = require("portico.balancer.round_robin")
+local lanes = require("portico.lanes")
 
 local ngx = ngx
 local ipairs = ipairs
+local tonumber = tonumber
 local string_find = string.find
 local math_min = math.min
 local table_concat = table.concat
@@ -14,9 +17,13 @@ local set_more_tries = ngx_balancer.set_more_tries
 
 local config = ngx.shared.portico_config
 
--- Strategies by name; later annotations choose among siblings of round_robin.
-local strategies = { round_robin = round_robin }
-local DEFAULT_STRATEGY = "round_robin"
+-- Strategies by the name the controller sends (Balancing in controller/model/types.ts).
+local strategies = {
+  round_robin = require("portico.balancer.round_robin"),
+  ewma = require("portico.balancer.ewma"),
+  chash = require("portico.balancer.chash"),
+  sticky = require("portico.balancer.sticky"),
+}
 -- Connect failures move on to another endpoint at most this many times per request.
 local MAX_RETRIES = 2
 
@@ -25,7 +32,9 @@ local _M = {}
 -- Worker-local state, rebuilt from the shared dict whenever backends_version moves (it starts empty after a reload).
 local synced_version = nil
 local balancers = {} -- backend name -> strategy instance; absent when the backend has no endpoints
-local endpoint_keys = {} -- backend name -> endpoints as one string, to keep instances whose endpoints are unchanged
+local balancer_keys = {} -- backend name -> endpoints and balancing as one string, to keep unchanged instances
+local routes = {} -- route id ($portico_route) -> lanes instance
+local has_routes = false
 
 local function endpoints_key(endpoints)
   local parts = {}
@@ -45,21 +54,25 @@ local function bracket_ipv6(endpoints)
 end
 
 local function rebuild(backends)
-  local next_balancers, next_keys = {}, {}
+  local next_balancers, next_keys, next_routes, any_route = {}, {}, {}, false
   for _, backend in ipairs(backends) do
-    local name, endpoints = backend.name, backend.endpoints
+    local name, endpoints, balancing = backend.name, backend.endpoints, backend.balancing
     if #endpoints > 0 then
       bracket_ipv6(endpoints)
-      local key = endpoints_key(endpoints)
-      if endpoint_keys[name] == key then
+      local key = endpoints_key(endpoints) .. " " .. cjson.encode(balancing)
+      if balancer_keys[name] == key then
         next_balancers[name] = balancers[name]
       else
-        next_balancers[name] = strategies[DEFAULT_STRATEGY].new(endpoints)
+        next_balancers[name] = strategies[balancing.strategy].new(endpoints, balancing, balancers[name])
       end
       next_keys[name] = key
     end
+    for _, route in ipairs(backend.routes) do
+      next_routes[route.route] = lanes.new(name, route.lanes)
+      any_route = true
+    end
   end
-  balancers, endpoint_keys = next_balancers, next_keys
+  balancers, balancer_keys, routes, has_routes = next_balancers, next_keys, next_routes, any_route
 end
 
 local function sync()
@@ -77,10 +90,27 @@ local function sync()
   rebuild(backends)
 end
 
+-- The backend serving this request: a lane's when the location has lanes and one is chosen (and has endpoints).
+local function choose_backend(name)
+  if not has_routes then
+    return name
+  end
+  local route = routes[ngx.var.portico_route]
+  -- An error page's location keeps the route variable of the location it came from: its backend is not the main one.
+  if not route or route.main ~= name then
+    return name
+  end
+  local lane = route:choose()
+  if lane and balancers[lane] then
+    return lane
+  end
+  return name
+end
+
 -- rewrite_by_lua: refreshes the worker's balancers if needed and answers 503 at once when there is no endpoint.
 function _M.rewrite()
   sync()
-  local name = ngx.var.proxy_upstream_name
+  local name = choose_backend(ngx.var.proxy_upstream_name)
   local balancer = balancers[name]
   if not balancer then
     ngx.log(ngx.WARN, "no endpoints for backend ", name)
@@ -106,11 +136,28 @@ function _M.balance()
     local index = ctx.portico_endpoint % #endpoints + 1
     local endpoint = endpoints[index]
     address, port, ctx.portico_endpoint = endpoint.address, endpoint.port, index
+    if balancer.retried then
+      balancer:retried(index)
+    end
   end
   local ok, err = set_current_peer(address, port)
   if not ok then
     ngx.log(ngx.ERR, "setting peer ", address, ":", port, " failed: ", err)
     return ngx.exit(ngx.ERROR)
+  end
+end
+
+-- log_by_lua: strategies that learn from responses (ewma) hear how long the answering endpoint took.
+function _M.log()
+  local ctx = ngx.ctx
+  local balancer = ctx.portico_balancer
+  if not balancer or not balancer.observe then
+    return
+  end
+  -- A single try gives one number; after retries the list is left out rather than parsed.
+  local seconds = tonumber(ngx.var.upstream_response_time)
+  if seconds then
+    balancer:observe(ctx.portico_endpoint, seconds)
   end
 end
 

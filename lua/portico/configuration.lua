@@ -6,6 +6,7 @@ local type = type
 local ipairs = ipairs
 local pairs = pairs
 local floor = math.floor
+local str_find = string.find
 
 local config = ngx.shared.portico_config
 
@@ -32,6 +33,113 @@ local function is_port(value)
   return type(value) == "number" and value == floor(value) and value >= 1 and value <= 65535
 end
 
+local function optional(value, kind)
+  return value == nil or type(value) == kind
+end
+
+local function is_count(value)
+  return type(value) == "number" and value == floor(value) and value >= 0
+end
+
+-- Cookie names and paths end up in a Set-Cookie header: the controller's grammar, checked again.
+local COOKIE_NAME = "^[%w!#$%%&'*+.^_`|~-]+$"
+local COOKIE_PATH = "^/[%w/._~+:@,=%%-]*$"
+
+local function check_hash_by(parts)
+  if not is_array(parts) or #parts == 0 then
+    return "hashBy must be a non-empty array"
+  end
+  for _, part in ipairs(parts) do
+    if type(part) ~= "table" then
+      return "each hashBy part must be an object"
+    end
+    local text_ok = type(part.text) == "string" and part.variable == nil
+    local variable_ok = type(part.variable) == "string" and part.text == nil and str_find(part.variable, "^[%w_]+$")
+    if not (text_ok or variable_ok) then
+      return "each hashBy part needs a string text or a variable name"
+    end
+  end
+end
+
+local function check_cookie(cookie)
+  if type(cookie) ~= "table" or type(cookie.name) ~= "string" or not str_find(cookie.name, COOKIE_NAME)
+    or type(cookie.path) ~= "string" or not str_find(cookie.path, COOKIE_PATH) then
+    return "cookie needs a valid name and path"
+  end
+  if cookie.mode ~= "balanced" and cookie.mode ~= "persistent" then
+    return "cookie mode must be balanced or persistent"
+  end
+  local max_age_ok = cookie.maxAge == nil or is_count(cookie.maxAge)
+  if not (max_age_ok and (cookie.expires == nil or is_count(cookie.expires))) then
+    return "cookie maxAge and expires must be whole seconds"
+  end
+  local same_site = cookie.sameSite
+  if not (same_site == nil or same_site == "None" or same_site == "Lax" or same_site == "Strict") then
+    return "cookie sameSite must be None, Lax or Strict"
+  end
+  for _, flag in ipairs({ "secure", "changeOnFailure", "conditionalSameSiteNone" }) do
+    if type(cookie[flag]) ~= "boolean" then
+      return "cookie " .. flag .. " must be a boolean"
+    end
+  end
+end
+
+-- Per strategy the settings it reads (see Balancing in controller/model/types.ts).
+local STRATEGIES = {
+  round_robin = function() end,
+  ewma = function() end,
+  chash = function(balancing) return check_hash_by(balancing.hashBy) end,
+  sticky = function(balancing) return check_cookie(balancing.cookie) end,
+}
+
+local function check_lane(lane)
+  if type(lane) ~= "table" or type(lane.backend) ~= "string" then
+    return "each lane needs a backend name"
+  end
+  if not is_count(lane.weight) or not is_count(lane.weightTotal) or lane.weightTotal == 0 then
+    return "lane " .. lane.backend .. ": weight and weightTotal must be whole numbers, weightTotal above 0"
+  end
+  for _, field in ipairs({ "header", "headerValue", "headerPattern", "cookie" }) do
+    if not optional(lane[field], "string") then
+      return "lane " .. lane.backend .. ": " .. field .. " must be a string"
+    end
+  end
+end
+
+local function check_routes(routes)
+  if not is_array(routes) then
+    return "routes must be an array"
+  end
+  for _, route in ipairs(routes) do
+    if type(route) ~= "table" or type(route.route) ~= "string" or not is_array(route.lanes) then
+      return "each route needs a route id and an array of lanes"
+    end
+    for _, lane in ipairs(route.lanes) do
+      local invalid = check_lane(lane)
+      if invalid then
+        return invalid
+      end
+    end
+  end
+end
+
+local function check_backend(backend)
+  if not is_array(backend.endpoints) then
+    return "endpoints must be an array"
+  end
+  for _, endpoint in ipairs(backend.endpoints) do
+    if type(endpoint) ~= "table" or type(endpoint.address) ~= "string" or not is_port(endpoint.port) then
+      return "each endpoint needs a string address and a port"
+    end
+  end
+  local balancing = backend.balancing
+  local check = type(balancing) == "table" and STRATEGIES[balancing.strategy]
+  if not check then
+    return "balancing needs a known strategy"
+  end
+  return check(balancing) or check_routes(backend.routes)
+end
+
 -- Checks the shape the balancer relies on, so a bad push is refused here rather than failing every request.
 local function validate(backends)
   if not is_array(backends) then
@@ -41,13 +149,9 @@ local function validate(backends)
     if type(backend) ~= "table" or type(backend.name) ~= "string" then
       return "backend " .. i .. " has no string name"
     end
-    if not is_array(backend.endpoints) then
-      return "backend " .. backend.name .. ": endpoints must be an array"
-    end
-    for _, endpoint in ipairs(backend.endpoints) do
-      if type(endpoint) ~= "table" or type(endpoint.address) ~= "string" or not is_port(endpoint.port) then
-        return "backend " .. backend.name .. ": each endpoint needs a string address and a port"
-      end
+    local invalid = check_backend(backend)
+    if invalid then
+      return "backend " .. backend.name .. ": " .. invalid
     end
   end
   return nil

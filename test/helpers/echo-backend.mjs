@@ -24,9 +24,9 @@ for (const listen of listens) {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      // Tests ask for a status (x-echo-status) or a slow answer (x-echo-delay-ms, at most 10 s).
+      // Tests ask for a status (x-echo-status) or a slow answer (x-echo-delay-ms, at most 10 s); ECHO_DELAY_MS makes a slow pod.
       const status = Number(req.headers['x-echo-status'] ?? 200);
-      const delay = Math.min(Number(req.headers['x-echo-delay-ms'] ?? 0), 10_000);
+      const delay = Math.min(Number(req.headers['x-echo-delay-ms'] ?? process.env.ECHO_DELAY_MS ?? 0), 10_000);
       setTimeout(() => {
         res.writeHead(status, { 'content-type': 'application/json', 'x-pod': `${address}:${port}` }).end(`${body}\n`);
       }, delay);
