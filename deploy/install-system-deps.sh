@@ -8,6 +8,7 @@ if ! command -v openresty >/dev/null 2>&1; then
   command -v nginx >/dev/null 2>&1 || missing+=(nginx)
   [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || missing+=(libnginx-mod-http-lua)
   [ -f /usr/share/lua/5.1/resty/core.lua ] || missing+=(lua-resty-core)
+  [ -f /usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so ] || missing+=(libnginx-mod-http-headers-more-filter)
   [ -f /usr/lib/x86_64-linux-gnu/lua/5.1/cjson.so ] || ls /usr/lib/*/lua/5.1/cjson.so >/dev/null 2>&1 || missing+=(lua-cjson)
 fi
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)

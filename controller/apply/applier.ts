@@ -7,7 +7,7 @@ import { PorticoError } from '../errors.js';
 import { CONFIG_SOCKET } from '../render/settings.js';
 import { loadedConfigHash, pushBackends } from './dynamic.js';
 import { EXTERNAL_NAME_TTL_MS, ExternalNameResolver } from './external-names.js';
-import { pruneCertificates, writeAtomic, writeCertificates } from './files.js';
+import { pruneCertificates, pruneSecretFiles, writeAtomic, writeCertificates, writeSecretFiles } from './files.js';
 import type { NginxMaster } from './master.js';
 
 export interface Rendered {
@@ -68,6 +68,7 @@ export class Applier {
   async applyConfiguration(model: Model, rendered: Rendered): Promise<void> {
     const previous = this.applied;
     await writeCertificates(this.workDir, model.certificates);
+    await writeSecretFiles(this.workDir, model.secretFiles);
     const staged = `${this.confFile}.staged`;
     await writeAtomic(staged, rendered.text, 0o644);
     const testStart = performance.now();
@@ -100,6 +101,7 @@ export class Applier {
     await this.push(model.backends);
     this.servedOnce = true;
     await pruneCertificates(this.workDir, model.certificates);
+    await pruneSecretFiles(this.workDir, model.secretFiles);
     this.logDiff(previous?.rendered.text ?? '', rendered, { testMs, loadMs });
   }
 

@@ -1,19 +1,25 @@
 import { chmod, chown, mkdir, readdir, rename, rm, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { Certificate } from '../model/types.js';
-import { certificatePaths } from '../render/settings.js';
+import type { Certificate, SecretFile } from '../model/types.js';
+import { certificatePaths, secretFilePath } from '../render/settings.js';
 
 /** Temp directories nginx workers write request bodies and buffered responses to. */
 const TEMP_DIRS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
 
 /**
- * Lays out the work dir: temp paths writable by the worker user, a certs/ directory only the master reads.
+ * Lays out the work dir: temp paths writable by the worker user, a certs/ directory only the master reads,
+ * a secrets/ directory the workers' group may read (htpasswd files are read per request).
  * The work dir itself stays traversable so workers can reach tmp/ and the Lua socket.
  */
 export async function prepareWorkDir(workDir: string, workerIds: { uid: number; gid: number } | null): Promise<void> {
   await mkdir(join(workDir, 'certs'), { recursive: true, mode: 0o700 });
   await chmod(workDir, 0o755);
+  const secrets = join(workDir, 'secrets');
+  await mkdir(secrets, { recursive: true, mode: 0o750 });
+  if (workerIds) await chown(secrets, process.getuid?.() ?? 0, workerIds.gid);
+  // setgid: files written here belong to the workers' group, so mode 0640 lets them read and nobody else.
+  await chmod(secrets, 0o2750);
   for (const dir of TEMP_DIRS) {
     const path = join(workDir, 'tmp', dir);
     await mkdir(path, { recursive: true, mode: 0o700 });
@@ -40,21 +46,42 @@ function certificateFiles(workDir: string, certificates: readonly Certificate[])
   });
 }
 
-/** Writes each certificate and key (mode 0600: only the master reads them, at load) unless unchanged. */
-export async function writeCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
-  for (const [file, pem] of certificateFiles(workDir, certificates)) {
-    if ((await readOrNull(file)) !== pem) await writeAtomic(file, pem, 0o600);
+function secretFiles(workDir: string, files: readonly SecretFile[]): Array<[file: string, content: string]> {
+  return files.map((file) => [secretFilePath(workDir, file.name), file.content]);
+}
+
+/** Writes each file whose content changed. */
+async function writeChanged(files: Array<[file: string, content: string]>, mode: number): Promise<void> {
+  for (const [file, content] of files) {
+    if ((await readOrNull(file)) !== content) await writeAtomic(file, content, mode);
   }
 }
 
-/** Removes certificate files no longer referenced; only after the configuration that dropped them is loaded. */
-export async function pruneCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
-  const wanted = new Set(certificateFiles(workDir, certificates).map(([file]) => file));
-  const dir = join(workDir, 'certs');
+/** Removes the files of `dir` not in `files`; only after the configuration that dropped them is loaded. */
+async function pruneDir(dir: string, files: Array<[file: string, content: string]>): Promise<void> {
+  const wanted = new Set(files.map(([file]) => file));
   for (const entry of await readdir(dir)) {
     const file = join(dir, entry);
     if (!wanted.has(file)) await rm(file, { force: true });
   }
+}
+
+/** Writes each certificate and key (mode 0600: only the master reads them, at load) unless unchanged. */
+export async function writeCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
+  await writeChanged(certificateFiles(workDir, certificates), 0o600);
+}
+
+export async function pruneCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
+  await pruneDir(join(workDir, 'certs'), certificateFiles(workDir, certificates));
+}
+
+/** Writes htpasswd files and CA bundles (mode 0640 in the setgid secrets/ directory: the workers' group reads them). */
+export async function writeSecretFiles(workDir: string, files: readonly SecretFile[]): Promise<void> {
+  await writeChanged(secretFiles(workDir, files), 0o640);
+}
+
+export async function pruneSecretFiles(workDir: string, files: readonly SecretFile[]): Promise<void> {
+  await pruneDir(join(workDir, 'secrets'), secretFiles(workDir, files));
 }
 
 /** A self-signed certificate for hosts without one, made at start when no --default-ssl-certificate is given. */

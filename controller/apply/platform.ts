@@ -15,7 +15,8 @@ export interface Platform {
 }
 
 const DEBIAN_MODULE_DIR = '/usr/lib/nginx/modules';
-const DEBIAN_MODULES = ['ndk_http_module.so', 'ngx_http_lua_module.so'];
+// headers-more: response headers (CORS, custom-headers) set on every status, merged across server and location as ingress-nginx relies on.
+const DEBIAN_MODULES = ['ndk_http_module.so', 'ngx_http_lua_module.so', 'ngx_http_headers_more_filter_module.so'];
 const DEBIAN_LUA_PATH = ['/usr/share/lua/5.1/?.lua'];
 
 /** `openresty` when on PATH, else `nginx` (the `--nginx-binary` default). */

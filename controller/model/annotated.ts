@@ -2,9 +2,10 @@
 import { DEFAULT_VALUES } from '../annotations/read.js';
 import type { AnnotationValues } from '../annotations/registry.js';
 import type { Location, ObjectRef, Server } from './types.js';
+import { OPEN_POLICY, OPEN_SERVER_POLICY } from './policy.js';
 
 /** Location fields that come from annotations alone; the same for every path of one Ingress. */
-export type AnnotatedFields = Omit<Location, 'path' | 'match' | 'backend' | 'ingress' | 'httpsRedirect'>;
+export type AnnotatedFields = Omit<Location, 'path' | 'match' | 'backend' | 'ingress' | 'httpsRedirect' | 'policy'>;
 
 /** The https redirect policy of an Ingress's locations; resolved per host once its TLS is known (see httpsRedirect). */
 export interface SslPolicy {
@@ -59,8 +60,8 @@ export function httpsRedirect(policy: SslPolicy, hostHasTls: boolean): Location[
 
 /** A location no annotation configures (the generated `/` fallback; hand-built models in tests). */
 export function plainLocation(path: string, match: Location['match'], backend: string | null, ingress: ObjectRef | null = null): Location {
-  return { path, match, backend, ingress, httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null) };
+  return { path, match, backend, ingress, httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null), policy: OPEN_POLICY };
 }
 
 /** The server fields only annotations set, at their defaults. */
-export const PLAIN_SERVER: Pick<Server, 'aliases' | 'redirectFrom' | 'regex'> = { aliases: [], redirectFrom: null, regex: false };
+export const PLAIN_SERVER: Pick<Server, 'aliases' | 'redirectFrom' | 'regex' | 'policy'> = { aliases: [], redirectFrom: null, regex: false, policy: OPEN_SERVER_POLICY };

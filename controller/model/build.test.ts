@@ -7,12 +7,13 @@ import { DEFAULT_VALUES } from '../annotations/read.js';
 import type { Snapshot } from '../store/types.js';
 import { backend, endpointSlice, httpPath, ingress, OPTIONS, rule, service, snapshot } from './testdata/fixtures.js';
 import { DEFAULT_SETTINGS } from '../config/read.js';
+import { OPEN_POLICY, OPEN_SERVER_POLICY } from './policy.js';
 
 const ref = (name: string, namespace = 'default') => ({ kind: 'Ingress', namespace, name });
 /** What a location without annotations carries besides its path, match, backend and Ingress. */
-const UNANNOTATED = { httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null) };
+const UNANNOTATED = { httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null), policy: OPEN_POLICY };
 const fallback = (backendName: string | null) => ({ path: '/', match: 'prefix', backend: backendName, ingress: null, ...UNANNOTATED });
-const NO_ALIASES = { aliases: [], redirectFrom: null, regex: false };
+const NO_ALIASES = { aliases: [], redirectFrom: null, regex: false, policy: OPEN_SERVER_POLICY };
 
 /** Every server's locations as `match path → backend (ingress)`, keyed by host. */
 function routes(input: Snapshot) {
@@ -49,6 +50,7 @@ test('one Ingress gives the catch-all server, its host, and the backend it uses'
       ],
       certificates: [],
       defaultCertificate: null,
+      secretFiles: [],
       settings: DEFAULT_SETTINGS,
     },
     problems: [],

@@ -11,6 +11,7 @@ import { CanaryTable, withRoutes } from './canary.js';
 import { finishAliases } from './aliases.js';
 import { BackendTable } from './backends.js';
 import { CertificateTable } from './certificates.js';
+import { type IngressPolicy, mergeServerPolicy, OPEN_SERVER_POLICY, PolicyTable, secretFileNames } from './policy.js';
 import { selectIngresses } from './classes.js';
 import { parseHost } from './hosts.js';
 import { compareText, refOf } from './objects.js';
@@ -29,6 +30,8 @@ interface ServerDraft {
   aliases: string[];
   wwwRedirect: boolean;
   regex: boolean;
+  /** Server-wide policy: each part from the oldest Ingress of the host that sets it. */
+  policy: IngressPolicy['server'];
 }
 
 /** Problems in the order found, each reported once however many paths share its cause. */
@@ -50,6 +53,7 @@ interface BuildState {
   balancing: BalancingTable;
   canaries: CanaryTable;
   certificates: CertificateTable;
+  policies: PolicyTable;
   servers: Map<string, ServerDraft>;
   tls: Map<string, TlsClaim>;
 }
@@ -62,6 +66,7 @@ interface IngressContext {
   defaultBackend: string | null;
   values: AnnotationValues;
   errorBackend: string | null;
+  policy: IngressPolicy;
 }
 
 function addRules(state: BuildState, ingress: V1Ingress, context: IngressContext): void {
@@ -87,6 +92,7 @@ function addRules(state: BuildState, ingress: V1Ingress, context: IngressContext
     }
     // ingress-nginx: rewrite-target or use-regex on one Ingress makes all of its hosts' locations regexes.
     server.regex ||= values.useRegex || values.rewriteTarget !== null;
+    server.policy = mergeServerPolicy(server.policy, context.policy.server);
     for (const [pathIndex, httpPath] of (rule.http?.paths ?? []).entries()) {
       const pathField = `${field}.http.paths[${pathIndex}]`;
       const parsed = parsePath(httpPath.path, httpPath.pathType, values.useRegex);
@@ -104,7 +110,7 @@ function addRules(state: BuildState, ingress: V1Ingress, context: IngressContext
       if (backend.problem) report(`${pathField}.backend: ${backend.problem}`);
       const balancingConflict = backend.name && state.balancing.claim(backend.name, balancingOf(values, parsed.value), ref);
       if (balancingConflict) report(`${pathField}.backend: ${balancingConflict}`);
-      const location = { path, match, backend: backend.name, ingress: ref, httpsRedirect: null, ...fields };
+      const location = { path, match, backend: backend.name, ingress: ref, httpsRedirect: null, ...fields, policy: context.policy.location };
       server.locations.set(`${match} ${path}`, { location, ssl });
     }
   }
@@ -119,7 +125,7 @@ function useDefaultBackend(state: BuildState, ingress: V1Ingress, ref: ObjectRef
 }
 
 function newServer(host: string, match: HostMatch): ServerDraft {
-  return { host, match, locations: new Map(), aliases: [], wwwRedirect: false, regex: false };
+  return { host, match, locations: new Map(), aliases: [], wwwRedirect: false, regex: false, policy: OPEN_SERVER_POLICY };
 }
 
 /** The `/` location of a host no rule covers: the fallback backend (or the built-in 404), every annotation at its default. */
@@ -143,6 +149,7 @@ function finishServer(draft: ServerDraft, fallback: string | null, tls: Map<stri
     redirectFrom: null,
     regex: draft.regex,
     locations,
+    policy: draft.policy,
   };
 }
 
@@ -175,6 +182,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
     balancing,
     canaries: new CanaryTable(backends, balancing, (object, reason) => problems.add(object, reason)),
     certificates: new CertificateTable(snapshot),
+    policies: new PolicyTable(snapshot),
     servers: new Map([['', newServer('', 'catch-all')]]),
     tls: new Map(),
   };
@@ -200,6 +208,12 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
       for (const reason of annotations.problems) state.problems.add(ref, `${reason}; the Ingress is not served`);
       continue;
     }
+    // Secrets and ConfigMaps the annotations name must be usable, or the Ingress is not served (it fails closed).
+    const access = state.policies.resolve(ref, annotations.values);
+    if (!access.ok) {
+      state.problems.add(ref, `annotations: ${access.reason}; the Ingress is not served`);
+      continue;
+    }
     if (annotations.values.canary) {
       // A canary adds lanes to other Ingresses' locations: no rules, default backend or TLS of its own.
       state.canaries.add(ingress, ref, annotations.values);
@@ -214,7 +228,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
       }
     }
     const errorBackend = useErrorBackend(state, ref, annotations.values, defaultBackendService);
-    addRules(state, ingress, { ref, defaultBackend, values: annotations.values, errorBackend });
+    addRules(state, ingress, { ref, defaultBackend, values: annotations.values, errorBackend, policy: access.value });
     claimTls(ingress, ref, state.certificates, state.tls, (reason) => state.problems.add(ref, reason));
   }
 
@@ -236,6 +250,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
       backends: withRoutes(state.balancing.apply(state.backends.backends([...backendNames, ...lanes.backendNames])), lanes.routes),
       certificates: state.certificates.certificates(certificateNames),
       defaultCertificate: defaultCertificateName,
+      secretFiles: state.policies.files(secretFileNames(servers)),
       settings,
     },
     problems: state.problems.problems,

@@ -51,7 +51,7 @@ const cases: { name: string; prev: Model | null; next: Model; reload: boolean }[
     name: 'same model with object keys in another order',
     prev: base,
     next: changed((model) => {
-      model.servers[0] = { locations: model.servers[0]!.locations, sslRedirect: false, certificate: null, regex: false, redirectFrom: null, aliases: [], match: 'catch-all', host: '' };
+      model.servers[0] = { locations: model.servers[0]!.locations, sslRedirect: false, certificate: null, regex: false, redirectFrom: null, aliases: [], policy: PLAIN_SERVER.policy, match: 'catch-all', host: '' };
     }),
     reload: false,
   },

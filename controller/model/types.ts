@@ -20,6 +20,8 @@ export interface Model {
   certificates: Certificate[];
   /** Name of the certificate served where a host has none (`--default-ssl-certificate`); null means the generated self-signed one. */
   defaultCertificate: string | null;
+  /** Files from Secret data the configuration reads (see SecretFile), sorted by name. */
+  secretFiles: SecretFile[];
   /** The controller's ConfigMap, parsed (see controller/config/); a change reloads. */
   settings: Settings;
 }
@@ -48,6 +50,7 @@ export interface Server {
   regex: boolean;
   /** Locations in canonical order (see model/paths.ts); never empty: a `/` fallback is always added. */
   locations: Location[];
+  policy: ServerPolicy;
 }
 
 /** `regex`: an ImplementationSpecific path under `use-regex`, validated as a safe PCRE subset (model/regex.ts). */
@@ -72,6 +75,8 @@ export interface Location {
   upstream: UpstreamSettings;
   proxy: ProxySettings;
   errors: ErrorSettings;
+  /** Who may reach the location, how often, and what the edge adds to its answers (see model/policy.ts). */
+  policy: AccessPolicy;
 }
 
 /** How requests reach the endpoints (annotations under "Upstream"). */
@@ -102,6 +107,80 @@ export interface ProxySettings {
   nextUpstreamTries: number | null;
   nextUpstreamTimeoutMs: number | null;
   httpVersion: '1.0' | '1.1' | null;
+}
+
+/** A location's access policy: limits, address ranges, authentication, CORS, response headers, logging, snippet. */
+export interface AccessPolicy {
+  /** `limit-*`: per client address, counted per Ingress; null for no limit. */
+  limits: RateLimits | null;
+  /** `allowlist-source-range` (else `whitelist-source-range`): canonical CIDRs; empty allows every address. */
+  allow: string[];
+  /** `denylist-source-range`: canonical CIDRs answered 403. */
+  deny: string[];
+  /** `satisfy`: whether one passed access check (address ranges, basic, external auth) suffices. */
+  satisfy: 'all' | 'any';
+  /** `auth-type: basic`: the realm and the SecretFile name of the htpasswd file. */
+  basicAuth: { realm: string; file: string } | null;
+  externalAuth: ExternalAuth | null;
+  cors: Cors | null;
+  /** `custom-headers`: validated header names and values from the ConfigMap, sorted by name. */
+  responseHeaders: Array<{ name: string; value: string }>;
+  /** `auth-tls-pass-certificate-to-upstream` (on a host with `auth-tls-secret`). */
+  passClientCertificate: boolean;
+  /** `enable-access-log`. */
+  accessLog: boolean;
+  /** `configuration-snippet`, when the ConfigMap allows snippets: whole directives with balanced blocks. */
+  snippet: string | null;
+}
+
+export interface RateLimits {
+  /** `namespace.name` of the Ingress: the zones it shares across its locations are named after it. */
+  zone: string;
+  rps: number | null;
+  rpm: number | null;
+  connections: number | null;
+  burstMultiplier: number;
+  /** `limit-allowlist` (else `limit-whitelist`): canonical CIDRs the limits spare. */
+  allowlist: string[];
+}
+
+/** `auth-url` and its companions. */
+export interface ExternalAuth {
+  /** Absolute http(s) URL without variables. */
+  url: string;
+  /** null: the request's own method. */
+  method: string | null;
+  /** Redirect target for 401, an expression over allowed variables (with `rd=` already added). */
+  signin: string | null;
+  /** Headers of the auth answer copied to the upstream request. */
+  responseHeaders: string[];
+}
+
+/** `enable-cors` and the `cors-*` annotations. */
+export interface Cors {
+  /** `*`, or origins such as `https://a.com` and `https://*.a.com` (one label). */
+  origins: string[];
+  methods: string;
+  headers: string;
+  exposeHeaders: string | null;
+  credentials: boolean;
+  maxAge: number;
+}
+
+/** What annotations set on a whole server (host), taken from its oldest Ingress that sets it. */
+export interface ServerPolicy {
+  /** `auth-tls-*`: client certificates checked against a CA bundle (a SecretFile name). */
+  clientCertificate: { caFile: string; verify: 'on' | 'off' | 'optional' | 'optional_no_ca'; depth: number; errorPage: string | null } | null;
+  /** `server-snippet`, when the ConfigMap allows snippets. */
+  snippet: string | null;
+}
+
+/** A file apply writes from Secret data (htpasswd files, CA bundles): under the work dir's secrets/, readable by the workers. */
+export interface SecretFile {
+  /** `<kind>.<namespace>.<secret>`: safe as a file name, unique per Secret and use. */
+  name: string;
+  secret: ObjectRef;
+  content: string;
 }
 
 /** `custom-http-errors` + `default-backend` (or `--default-backend-service`). */

@@ -22,6 +22,11 @@ export interface RenderSettings {
 /** Unix socket file name, inside workDir, of the configuration endpoint. */
 export const CONFIG_SOCKET = 'portico.sock';
 
+/** Where apply writes a model SecretFile (htpasswd files, CA bundles), and where the configuration reads it. */
+export function secretFilePath(workDir: string, name: string): string {
+  return `${workDir}/secrets/${name}`;
+}
+
 /** Where apply writes a model certificate's PEM files, and where the configuration reads them. */
 export function certificatePaths(workDir: string, name: string): { certFile: string; keyFile: string } {
   return { certFile: `${workDir}/certs/${name}.crt`, keyFile: `${workDir}/certs/${name}.key` };

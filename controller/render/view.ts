@@ -5,6 +5,7 @@ import { metricKey } from '../metrics/key.js';
 import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
 import { errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
 import { locationRegex } from './regex-locations.js';
+import { type HttpPolicyView, httpPolicyView, type LocationPolicyView, locationPolicyView, type ServerPolicyView, serverPolicyView } from './policy-view.js';
 import { routeId } from '../model/canary.js';
 import { type GlobalView, globalView } from './global-settings.js';
 import type { Settings } from '../config/registry.js';
@@ -26,6 +27,8 @@ export interface ConfigView {
   serverNamesHashMaxSize: number;
   /** `unix:<workDir>/portico.sock`. */
   configSocket: string;
+  /** Limit zones of the Ingresses' access policies (templates/http-policy.hbs). */
+  accessPolicy: HttpPolicyView;
   servers: ServerView[];
 }
 
@@ -46,6 +49,8 @@ export interface ServerView {
   locations: LocationView[];
   /** Named locations serving custom errors (`custom-http-errors`). */
   errorLocations: ErrorLocationView[];
+  /** Client certificates, external-auth locations, server-snippet (templates/server-policy.hbs). */
+  policy: ServerPolicyView;
   /** `from-to-www-redirect`: the partner name's server, whose every request gets a 308 to `target` (an expression). */
   wwwRedirect: { serverName: string; target: string } | null;
   /** `$portico_metric_key` for what the server answers before a location runs (the https redirect). */
@@ -60,6 +65,8 @@ export interface LocationView extends LocationSettingsView {
   regex: boolean;
   path: string;
   backend: string | null;
+  /** Limits, address ranges, auth, CORS, headers, log, snippet (templates/location-policy.hbs). */
+  policy: LocationPolicyView;
   /** `$portico_route`: the id Lua finds this location's lanes (canaries) by; hex digits only. */
   route: string;
 }
@@ -102,6 +109,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     // Too few buckets for the number of names makes nginx warn on every reload.
     serverNamesHashMaxSize: Math.max(512, 2 * exactHosts.length),
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
+    accessPolicy: httpPolicyView(model),
     servers: model.servers.map((server) => ({
       ...serverName(server),
       listens: listens(server, settings, model.settings),
@@ -111,6 +119,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
       aliases: server.aliases,
       locations: locationViews(server, serviceNames, settings),
       errorLocations: errorLocations(server),
+      policy: serverPolicyView(server, workDir),
       wwwRedirect: server.redirectFrom === null ? null : { serverName: server.redirectFrom, target: `$scheme://${server.host}$portico_port_suffix$request_uri` },
       metricKey: metricKey({ namespace: '', ingress: '', service: '', host: server.host }),
     })),
@@ -167,6 +176,7 @@ function locationViews(server: Server, serviceNames: ReadonlyMap<string, string>
       metricKey: metricKey({ namespace: ingress?.namespace ?? '', ingress: ingress?.name ?? '', service, host }),
       regex: false,
       ...locationSettings(location, regex, settings, serviceNames),
+      policy: locationPolicyView(server, location, settings.workDir),
     };
     if (regex !== null) return [{ ...target, exact: false, path: regex, regex: true }];
     if (match === 'regex') throw new PorticoError('TEMPLATE', `regex location ${JSON.stringify(path)} outside a regex server`);

@@ -12,7 +12,7 @@ import { CONFIG_SOCKET, type RenderSettings } from '../../controller/render/rend
 export const LUA_DIR = fileURLToPath(new URL('../../lua', import.meta.url));
 
 // Debian's nginx loads Lua as modules; OpenResty has it built in.
-const DEBIAN_MODULES = ['/usr/lib/nginx/modules/ndk_http_module.so', '/usr/lib/nginx/modules/ngx_http_lua_module.so'];
+const DEBIAN_MODULES = ['/usr/lib/nginx/modules/ndk_http_module.so', '/usr/lib/nginx/modules/ngx_http_lua_module.so', '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so'];
 const RUNNING_AS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
 
