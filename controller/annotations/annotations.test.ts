@@ -61,7 +61,7 @@ const TABLE: Table = {
   canary: { accepts: [['true', true], ['false', false]], rejects: ['canary'] },
   canaryByHeader: { accepts: [['X-Lane', 'X-Lane']], rejects: ['X Lane', 'X:Lane'] },
   canaryByHeaderValue: { accepts: [['feature-a', 'feature-a'], ['v2', 'v2']], rejects: ['a;b', ''] },
-  canaryByHeaderPattern: { accepts: [['^feature-(a|b)$', '^feature-(a|b)$'], ['\\d+', '\\d+']], rejects: ['(a', '(a)\\1', '(?=a)', 'a b', '[a'] },
+  canaryByHeaderPattern: { accepts: [['^feature-(a|b)$', '^feature-(a|b)$'], ['\\d+', '\\d+']], rejects: ['(a', '(a)\\1', '(?=a)', 'a b', '[a', '\\u0041'] },
   canaryByCookie: { accepts: [['canary', 'canary']], rejects: ['a=b'] },
   canaryWeight: { accepts: [['0', 0], ['30', 30]], rejects: ['-1', '10.5', '30%'] },
   canaryWeightTotal: { accepts: [['100', 100], ['1000', 1000]], rejects: ['0', 'x'] },

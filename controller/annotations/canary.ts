@@ -13,13 +13,18 @@ function parseHeaderValue(raw: string): Checked<string> {
   return /^[A-Za-z0-9._~:/@,=+*-]{1,256}$/.test(raw) ? accept(raw) : reject('expected at most 256 of A-Z a-z 0-9 . _ ~ : / @ , = + * -');
 }
 
+// Escapes PCRE and JavaScript read alike: character classes and escaped punctuation; never backreferences.
+const PATTERN_ESCAPES = new Set([...'dDwWsSbB', ...'./-+*?()[]{}|^$\\']);
+
 /**
- * A PCRE pattern matched against a header value in Lua. Backreferences and special groups are refused:
- * they are where PCRE and JavaScript (which checks the syntax here, in its strict unicode mode) disagree.
+ * A PCRE pattern matched against a header value in Lua. Backreferences, letter escapes and special groups
+ * are refused: they are where PCRE and JavaScript (which checks the syntax here, in unicode mode) disagree.
  */
 export function parseHeaderPattern(raw: string): Checked<string> {
   if (!/^[A-Za-z0-9._~:/@,=+*?^$|()[\]{}\\-]{1,256}$/.test(raw)) return reject('expected at most 256 of letters, digits and . _ ~ : / @ , = + * ? ^ $ | ( ) [ ] { } \\ -');
-  if (/\\[1-9kgpPQEXRKG]/.test(raw) || /\(\?(?!:)/.test(raw.replace(/\\./g, ''))) return reject('backreferences and groups other than ( ) and (?: ) are not allowed');
+  const escape = [...raw.matchAll(/\\(.)/g)].find(([, escaped]) => !PATTERN_ESCAPES.has(escaped ?? ''));
+  if (escape) return reject(`escape ${escape[0]} is not allowed (allowed: \\d \\w \\s \\b, their capitals, and escaped punctuation)`);
+  if (/\(\?(?!:)/.test(raw.replace(/\\./g, ''))) return reject('groups other than ( ) and (?: ) are not allowed');
   try {
     new RegExp(raw, 'u');
   } catch (error) {
