@@ -139,9 +139,9 @@ describe('watchManifests', () => {
     const snapshot = store.snapshot();
     assert.deepEqual(logs.filter((record) => record.level >= 40), []);
     assert.deepEqual(names(snapshot.ingressClasses), ['portico']);
-    assert.deepEqual(names(snapshot.services), ['echo', 'hello']);
-    assert.deepEqual(names(snapshot.endpointSlices), ['echo-7x2kq', 'hello-m4d9c']);
-    assert.deepEqual(names(snapshot.ingresses), ['apps-wildcard', 'demo', 'secure']);
+    assert.deepEqual(names(snapshot.services), ['echo', 'feature-a', 'feature-b', 'hello']);
+    assert.deepEqual(names(snapshot.endpointSlices), ['echo-7x2kq', 'feature-a-q8v2n', 'feature-b-z7k4w', 'hello-m4d9c']);
+    assert.deepEqual(names(snapshot.ingresses), ['apps-wildcard', 'demo', 'lanes', 'lanes-feature-a', 'lanes-feature-b', 'secure']);
     assert.deepEqual(names(snapshot.secrets), ['secure-local-tls']);
   });
 
