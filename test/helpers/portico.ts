@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile, unlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile, unlink } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,8 @@ export interface StartOptions {
 
 export async function startPortico(options: StartOptions = {}): Promise<Portico> {
   const root = await mkdtemp(join(tmpdir(), 'portico-test-'));
+  // Workers (nobody when tests run as root) read files under the work dir per request, such as htpasswd files.
+  await chmod(root, 0o755);
   const manifestsDir = join(root, 'manifests');
   const workDir = options.workDir ?? join(root, 'work');
   await mkdir(manifestsDir);
@@ -142,6 +144,10 @@ export interface RequestOptions {
   ca?: string;
   port?: number;
   body?: string;
+  /** Source address to send from (any 127.0.0.0/8 address works on loopback), as a client elsewhere would. */
+  localAddress?: string;
+  /** PEM client certificate and key presented over TLS. */
+  clientCertificate?: { cert: string; key: string };
 }
 
 /** One request on a fresh connection (no keepalive: a reload's old workers never answer it). */
@@ -156,6 +162,7 @@ export function get(portico: Pick<Portico, 'httpPort' | 'httpsPort'>, options: R
     method: options.method ?? 'GET',
     headers,
     agent: false as const,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   };
   return new Promise((resolve, reject) => {
     const onResponse = (res: import('node:http').IncomingMessage): void => {
@@ -176,7 +183,7 @@ export function get(portico: Pick<Portico, 'httpPort' | 'httpsPort'>, options: R
       res.on('error', reject);
     };
     const req = secure
-      ? httpsRequest({ ...common, servername: options.host, ca: options.ca, rejectUnauthorized: options.ca !== undefined }, onResponse)
+      ? httpsRequest({ ...common, servername: options.host, ca: options.ca, rejectUnauthorized: options.ca !== undefined, ...options.clientCertificate }, onResponse)
       : httpRequest(common, onResponse);
     req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
