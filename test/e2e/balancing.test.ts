@@ -11,6 +11,8 @@ const PREFIX = 'nginx.ingress.kubernetes.io';
 const PODS = ['127.0.42.1', '127.0.42.2', '127.0.42.3', '127.0.42.4'];
 const FAST = '127.0.43.1';
 const SLOW = '127.0.43.2';
+/** Pods of the change-on-failure test; the first one's process is stopped while it stays in the endpoints. */
+const FAILING = ['127.0.44.1', '127.0.44.2'];
 let port: number;
 let portico: Portico;
 let backends: Backend[] = [];
@@ -49,7 +51,7 @@ async function expectNoReload(change: () => Promise<void>): Promise<void> {
 
 before(async () => {
   port = await freePort();
-  backends = [...(await startBackends([...PODS, FAST], port)), await startBackend(SLOW, port, { delayMs: 150 })];
+  backends = [...(await startBackends([...PODS, FAST, ...FAILING], port)), await startBackend(SLOW, port, { delayMs: 150 })];
   portico = await startPortico({
     manifests: {
       'class.yaml': [ingressClass('portico')],
@@ -60,6 +62,12 @@ before(async () => {
         annotated('persist', 'persist.example.com', 'persist', { affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-path': '/app' }),
       ],
       'ewma.yaml': [annotated('ewma', 'ewma.example.com', 'mixed', { 'load-balance': 'ewma' })],
+      'failover.yaml': [
+        ...podsService('change', FAILING),
+        ...podsService('keep', FAILING),
+        annotated('change', 'change.example.com', 'change', { affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-change-on-failure': 'true' }),
+        annotated('keep', 'keep.example.com', 'keep', { affinity: 'cookie', 'affinity-mode': 'persistent' }),
+      ],
     },
     // Each worker learns response times on its own: two workers keep the exploration of the slow pod short.
     args: ['--worker-processes', '2'],
@@ -150,4 +158,20 @@ test('load-balance ewma sends most requests to the faster endpoint', async () =>
   for (let i = 0; i < count; i++) if (podOf(await get(portico, { host: 'ewma.example.com' })) === SLOW) slow++;
   // Round robin would send half; ewma tries the slow endpoint about once per worker, then keeps away from it.
   assert.ok(slow <= 8, `${slow} of ${count} requests went to the slow endpoint`);
+});
+
+test('affinity: when the sticky endpoint fails, change-on-failure moves the cookie to the endpoint that answered', async () => {
+  const [dead, live] = FAILING as [string, string];
+  const changing = await sessionOn('change.example.com', 'INGRESSCOOKIE', dead);
+  const keeping = await sessionOn('keep.example.com', 'INGRESSCOOKIE', dead);
+  // The pod stops answering but stays in the endpoints (not yet seen as not ready): connects fail and are retried.
+  await backends.find((backend) => backend.address === dead)?.stop();
+  const changed = await get(portico, { host: 'change.example.com', path: '/app', headers: { cookie: changing } });
+  assert.equal(podOf(changed), live);
+  const moved = affinityCookie(changed, 'INGRESSCOOKIE');
+  assert.ok(moved && moved.pair !== changing, 'the cookie follows the retry');
+  assert.equal(podOf(await get(portico, { host: 'change.example.com', path: '/app', headers: { cookie: moved.pair } })), live);
+  const kept = await get(portico, { host: 'keep.example.com', path: '/app', headers: { cookie: keeping } });
+  assert.equal(podOf(kept), live);
+  assert.equal(affinityCookie(kept, 'INGRESSCOOKIE'), null, 'without change-on-failure the cookie is kept');
 });
