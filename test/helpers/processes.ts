@@ -50,10 +50,10 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-/** `delayMs`: every answer waits this long (a slow pod). */
-export async function startBackend(address: string, port: number, options: { delayMs?: number } = {}): Promise<Backend> {
+/** `delayMs`: every answer waits this long (a slow pod); `script`: another backend program taking the same ADDRESS:PORT argument. */
+export async function startBackend(address: string, port: number, options: { delayMs?: number; script?: string } = {}): Promise<Backend> {
   const env = { ...process.env, ECHO_DELAY_MS: String(options.delayMs ?? 0) };
-  const child = spawn(process.execPath, [ECHO_BACKEND, `${address}:${port}`], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, [options.script ?? ECHO_BACKEND, `${address}:${port}`], { stdio: ['ignore', 'pipe', 'inherit'], env });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`echo backend ${address}:${port} exited with ${code}`)));
     child.stdout?.once('data', () => resolve());
