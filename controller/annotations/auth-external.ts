@@ -20,7 +20,10 @@ export function parseServiceUrl(raw: string): Checked<string> {
 /** Comma-separated header names, de-duplicated case-insensitively. */
 function parseHeaderNames(raw: string): Checked<string[]> {
   const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0 || names.length > 32 || !names.every((name) => parseHeaderName(name).ok)) return reject('expected comma-separated header names');
+  // Letters, digits and `-` only: each is read from the auth answer as $upstream_http_<name>, which has no other characters.
+  if (names.length === 0 || names.length > 32 || !names.every((name) => parseHeaderName(name).ok && /^[A-Za-z0-9-]+$/.test(name))) {
+    return reject('expected comma-separated header names of letters, digits and -');
+  }
   const seen = new Set<string>();
   return accept(names.filter((name) => !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase())));
 }

@@ -1,6 +1,6 @@
 /** IPv4 and IPv6 address ranges as nginx's `allow`, `deny` and `geo` take them: strictly parsed, written canonically. */
 import { BlockList, isIP } from 'node:net';
-import { accept, type Checked, reject } from '../model/validate.js';
+import { accept, type Checked, quote, reject } from '../model/validate.js';
 
 const MAX_RANGES = 1000;
 
@@ -53,10 +53,10 @@ function bigIntToIpv6(value: bigint): string {
 export function parseCidr(raw: string): Checked<string> {
   const [address = '', prefixText, ...rest] = raw.split('/');
   const family = isIP(address);
-  if (family === 0 || rest.length > 0 || address.includes('%')) return reject(`${JSON.stringify(raw)} is not an IP address or CIDR range`);
+  if (family === 0 || rest.length > 0 || address.includes('%')) return reject(`${quote(raw)} is not an IP address or CIDR range`);
   const bits = family === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= 0 && prefix <= bits)) return reject(`${JSON.stringify(raw)} has a prefix length outside 0-${bits}`);
+  if (!(prefix >= 0 && prefix <= bits)) return reject(`${quote(raw)} has a prefix length outside 0-${bits}`);
   // node's own parser has the last word on what a valid range is.
   new BlockList().addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
   return accept(`${networkAddress(address, prefix, family as 4 | 6)}/${prefix}`);

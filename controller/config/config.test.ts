@@ -22,7 +22,7 @@ const TABLE: Table = {
   logFormatEscapeJson: { accepts: [['true', true]], rejects: ['json'] },
   accessLogPath: {
     accepts: [['off', null], ['/var/log/portico/access.log', '/var/log/portico/access.log'], ['/var/log/$host.log', '/var/log/${host}.log']],
-    rejects: ['access.log', '/var/log/$request_uri.log', '/var/../etc/x', '/var/log/a b', 'syslog:server=x', '/var/log/$host;.log'],
+    rejects: ['access.log', '/var/log/$request_uri.log', '/var/../etc/x', '//proc/self/fd/1', '/var/log/a b', 'syslog:server=x', '/var/log/$host;.log'],
   },
   enableAccessLogForDefaultBackend: { accepts: [['true', true]], rejects: ['on'] },
   errorLogLevel: { accepts: [['warn', 'warn'], ['debug', 'debug']], rejects: ['verbose', 'WARN'] },
@@ -35,7 +35,7 @@ const TABLE: Table = {
   sslProtocols: { accepts: [['TLSv1.3', ['TLSv1.3']], ['TLSv1.2  TLSv1.3', ['TLSv1.2', 'TLSv1.3']]], rejects: ['TLSv1.4', 'TLSv1.2;', ''] },
   sslCiphers: { accepts: [['HIGH:!aNULL:!MD5', 'HIGH:!aNULL:!MD5']], rejects: ['HIGH !aNULL', 'HIGH;'] },
   sslSessionCache: { accepts: [['false', false]], rejects: ['off'] },
-  sslSessionCacheSize: { accepts: [['20m', '20m']], rejects: ['20 m'] },
+  sslSessionCacheSize: { accepts: [['20m', '20m'], ['64K', '64k']], rejects: ['20 m', '5', '32k', '0m'] },
   sslSessionTimeout: { accepts: [['1h', 3_600_000], ['300', 300_000]], rejects: ['1d'] },
   hsts: { accepts: [['false', false]], rejects: ['off'] },
   hstsMaxAge: { accepts: [['0', 0], ['63072000', 63_072_000]], rejects: ['-1', '1e9'] },

@@ -31,7 +31,8 @@ const ALIASES: Record<string, { variable: string } | { text: string }> = {
 const PATH_VARIABLES = new Set(['host', 'server_port', 'scheme']);
 
 const VARIABLE = /\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g;
-const MAX_FORMAT = 4096;
+// nginx reads one configuration token into a 4 KiB buffer; escaping and ${} can double the length.
+const MAX_FORMAT = 2000;
 
 /**
  * Splits `raw` at its variables: `resolve` gives what each variable becomes (null: not allowed); text between
@@ -79,6 +80,6 @@ const PATH_TEXT = /^[A-Za-z0-9._/-]*$/;
 /** An absolute file path of safe characters, no `..`, optionally with `$host`, `$server_port` or `$scheme` in it. */
 export function parseLogPath(raw: string): Checked<string> {
   if (!raw.startsWith('/') || raw.length > 1024) return reject('expected an absolute path (or off)');
-  if (raw.split('/').some((segment) => segment === '..' || segment === '.')) return reject('. and .. are not allowed in the path');
+  if (raw.split('/').slice(1).some((segment) => segment === '..' || segment === '.' || segment === '')) return reject('empty, . and .. segments are not allowed in the path');
   return parseTemplate(raw, pathVariable, PATH_TEXT, `expected path characters A-Z a-z 0-9 . _ / - and the variables ${[...PATH_VARIABLES].map((name) => `$${name}`).join(' ')}`);
 }

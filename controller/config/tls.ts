@@ -1,6 +1,6 @@
 /** TLS between clients and Portico: protocols, ciphers, session reuse, and Strict-Transport-Security. */
 import { accept, type Checked, reject } from '../model/validate.js';
-import { integerIn, parseBoolean, parseDuration, parseSize } from '../annotations/validators.js';
+import { integerIn, parseBoolean, parseDuration } from '../annotations/validators.js';
 import { setting } from './types.js';
 
 const PROTOCOLS = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
@@ -42,11 +42,18 @@ export const sslSessionCache = setting<boolean>({
   parse: parseBoolean,
 });
 
+/** A shared memory zone's size: nginx refuses less than eight pages, so at least 64k (k, m or g). */
+function parseZoneSize(raw: string): Checked<string> {
+  const match = /^(\d{1,6})([kKmMgG])$/.exec(raw);
+  if (!match || (match[2]!.toLowerCase() === 'k' && Number(match[1]) < 64) || Number(match[1]) === 0) return reject('expected a size of at least 64k, such as 10m');
+  return accept(raw.toLowerCase());
+}
+
 export const sslSessionCacheSize = setting<string>({
   key: 'ssl-session-cache-size',
   default: '10m',
   doc: 'size of that shared session cache (about 4000 sessions per megabyte)',
-  parse: parseSize,
+  parse: parseZoneSize,
 });
 
 export const sslSessionTimeout = setting<number>({

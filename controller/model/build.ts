@@ -17,7 +17,7 @@ import { parseHost } from './hosts.js';
 import { compareText, refOf } from './objects.js';
 import { compareLocations, parsePath } from './paths.js';
 import { claimTls, defaultCertificate, type TlsClaim } from './tls.js';
-import { isDnsLabel, quote, quoteRef } from './validate.js';
+import { isDnsLabel, isDnsSubdomain, quote, quoteRef } from './validate.js';
 
 interface ServerDraft {
   host: string;
@@ -197,6 +197,11 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
     const ref = refOf('Ingress', ingress);
     if (!isDnsLabel(ref.namespace)) {
       state.problems.add(ref, `namespace ${quote(ref.namespace)} is not a valid DNS-1123 label`);
+      continue;
+    }
+    // The API server enforces this; manifests do not, and the name reaches nginx.conf (metrics labels, $ingress_name).
+    if (!isDnsSubdomain(ref.name)) {
+      state.problems.add(ref, `name ${quote(ref.name)} is not a valid DNS-1123 subdomain`);
       continue;
     }
     const annotations = readAnnotations(ingress.metadata?.annotations, options.annotationsPrefix, policy);

@@ -31,6 +31,8 @@ export function parsePath(raw: string | undefined, pathType: string | undefined,
     const regex = parseRegexPath(path);
     return regex.ok ? accept({ path: regex.value, match: 'regex' }) : regex;
   }
+  // nginx reads a configuration token into a 4 KiB buffer; a longer path would fail the whole configuration.
+  if (path.length > 1024) return reject(`path ${quote(path)} is longer than 1024 characters`);
   if (!SAFE_PATH.test(path)) return reject(`path ${quote(path)} must start with / and use only A-Z a-z 0-9 / . _ ~ + : @ , = - and %XX`);
   if (path.split('/').some((segment) => segment.replace(/%2e/gi, '.') === '..')) {
     return reject(`path ${quote(path)} contains a .. segment`);

@@ -13,10 +13,10 @@ const proxy = { ...base.proxy, connectTimeoutMs: 1500, readTimeoutMs: 60_000, bu
 test('proxy settings become proxy_* directives, and grpc_* ones (where nginx has them) for gRPC', () => {
   const http = locationSettings({ ...base, proxy }, null, settings, new Map());
   assert.deepEqual(http.directives, [
-    { name: 'proxy_connect_timeout', value: '1500ms' },
-    { name: 'proxy_read_timeout', value: '60s' },
-    { name: 'proxy_buffering', value: 'off' },
-    { name: 'proxy_next_upstream', value: 'error http_502' },
+    { name: 'proxy_connect_timeout', values: ['1500ms'] },
+    { name: 'proxy_read_timeout', values: ['60s'] },
+    { name: 'proxy_buffering', values: ['off'] },
+    { name: 'proxy_next_upstream', values: ['error', 'http_502'] },
   ]);
   const grpc = locationSettings({ ...base, proxy, upstream: { ...base.upstream, protocol: 'GRPCS' } }, null, settings, new Map());
   assert.equal(grpc.module, 'grpc');

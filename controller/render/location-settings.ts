@@ -6,8 +6,8 @@ import type { RenderSettings } from './settings.js';
 export interface Directive {
   /** From the fixed table below, never from input. */
   name: string;
-  /** A validated value, quoted by the template. */
-  value: string;
+  /** Validated arguments, each quoted by the template (one quoted string per argument: nginx reads `"a b"` as one). */
+  values: string[];
 }
 
 export interface ErrorPage {
@@ -46,7 +46,7 @@ const PASS = { HTTP: 'http://upstream_balancer', HTTPS: 'https://upstream_balanc
 type ProxyKey = keyof ProxySettings;
 
 /** nginx directive per setting for proxy_pass and (where one exists) for grpc_pass. */
-const DIRECTIVES: Record<ProxyKey, { proxy: string; grpc: string | null; format: (value: never) => string }> = {
+const DIRECTIVES: Record<ProxyKey, { proxy: string; grpc: string | null; format: (value: never) => string | string[] }> = {
   connectTimeoutMs: { proxy: 'proxy_connect_timeout', grpc: 'grpc_connect_timeout', format: milliseconds },
   sendTimeoutMs: { proxy: 'proxy_send_timeout', grpc: 'grpc_send_timeout', format: milliseconds },
   readTimeoutMs: { proxy: 'proxy_read_timeout', grpc: 'grpc_read_timeout', format: milliseconds },
@@ -55,7 +55,7 @@ const DIRECTIVES: Record<ProxyKey, { proxy: string; grpc: string | null; format:
   bufferSize: { proxy: 'proxy_buffer_size', grpc: 'grpc_buffer_size', format: String },
   requestBuffering: { proxy: 'proxy_request_buffering', grpc: null, format: onOff },
   clientBodyBufferSize: { proxy: 'client_body_buffer_size', grpc: 'client_body_buffer_size', format: String },
-  nextUpstream: { proxy: 'proxy_next_upstream', grpc: 'grpc_next_upstream', format: (words: string[]) => words.join(' ') },
+  nextUpstream: { proxy: 'proxy_next_upstream', grpc: 'grpc_next_upstream', format: (words: string[]) => words },
   nextUpstreamTries: { proxy: 'proxy_next_upstream_tries', grpc: 'grpc_next_upstream_tries', format: String },
   nextUpstreamTimeoutMs: { proxy: 'proxy_next_upstream_timeout', grpc: 'grpc_next_upstream_timeout', format: milliseconds },
   httpVersion: { proxy: 'proxy_http_version', grpc: null, format: String },
@@ -75,8 +75,8 @@ function directives(proxy: ProxySettings, grpc: boolean): Directive[] {
     const table = DIRECTIVES[key];
     const name = grpc ? table.grpc : table.proxy;
     if (value === null || name === null) return [];
-    // Several lines can carry multi-word values (nextUpstream); each word is from the parser's fixed set.
-    return [{ name, value: (table.format as (value: unknown) => string)(value) }];
+    // Some settings are several arguments (nextUpstream); each word is from the parser's fixed set.
+    return [{ name, values: [(table.format as (value: unknown) => string | string[])(value)].flat() }];
   });
 }
 

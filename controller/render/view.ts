@@ -25,6 +25,8 @@ export interface ConfigView {
   luaPackagePath: string;
   serverNamesHashBucketSize: number;
   serverNamesHashMaxSize: number;
+  /** Fits the longest exact key of the ConfigMap's block maps (`block-user-agents`, `block-referers`). */
+  mapHashBucketSize: number;
   /** `unix:<workDir>/portico.sock`. */
   configSocket: string;
   /** Limit zones of the Ingresses' access policies (templates/http-policy.hbs). */
@@ -108,6 +110,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     serverNamesHashBucketSize: hashBucketSize(exactHosts),
     // Too few buckets for the number of names makes nginx warn on every reload.
     serverNamesHashMaxSize: Math.max(512, 2 * exactHosts.length),
+    mapHashBucketSize: hashBucketSize([...global.blockUserAgents, ...global.blockReferers].flatMap((key) => key.exact ?? [])),
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
     accessPolicy: httpPolicyView(model),
     servers: model.servers.map((server) => ({
@@ -188,8 +191,8 @@ function locationViews(server: Server, serviceNames: ReadonlyMap<string, string>
 }
 
 /**
- * nginx refuses to start when the longest exact server name does not fit a hash bucket, and warns on every reload
- * when buckets are too small to spread many names; room for two of the longest entries avoids both.
+ * nginx refuses to start when the longest exact server name (or map key) does not fit a hash bucket, and warns on
+ * every reload when buckets are too small to spread many names; room for two of the longest entries avoids both.
  */
 function hashBucketSize(hosts: string[]): number {
   // An entry is a pointer plus the name and two bytes, pointer-aligned; one more pointer ends the bucket.
