@@ -23,7 +23,6 @@ async function leaseHolder(): Promise<string> {
   return (await read(api.url, 'Lease', 'portico-leader', 'ingress')).spec.holderIdentity as string;
 }
 
-
 before(async () => {
   const port = await freePort();
   backends = await startBackends(['127.0.7.1'], port);

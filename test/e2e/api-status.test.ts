@@ -20,7 +20,6 @@ const pod = (name: string, nodeName: string, labels: Record<string, string>): ob
 });
 const web = (className: string): object => ingress('web', [{ host: 'web.example.com', paths: [{ path: '/', service: 'app' }] }], { className });
 
-
 before(async () => {
   const port = await freePort();
   backends = await startBackends(['127.0.6.1'], port);
