@@ -14,6 +14,15 @@ test('defaults follow the documented values', () => {
   assert.equal(flags.logFormat, 'json');
 });
 
+test('cluster flags: namespaces repeat or comma-separate, status addresses are IPs or host names', () => {
+  const flags = parseFlags(['--watch-namespace', 'a,b', '--watch-namespace', 'c', '--publish-status-address', '127.0.0.1, lb.example.com', '--election-lease-duration', '2.5']);
+  assert.deepEqual(flags.watchNamespaces, ['a', 'b', 'c']);
+  assert.deepEqual(flags.publishStatusAddresses, ['127.0.0.1', 'lb.example.com']);
+  assert.equal(flags.electionLeaseDurationMs, 2500);
+  assert.deepEqual(parseFlags([]).watchNamespaces, []);
+  assert.equal(parseFlags([]).electionId, 'portico-leader');
+});
+
 test('--help lists every flag', () => {
   for (const name of ['manifests', 'http-port', 'https-port', 'bind-address', 'status-port', 'work-dir', 'nginx-binary', 'template',
     'controller-class', 'ingress-class', 'watch-ingress-without-class', 'default-ssl-certificate', 'log-level', 'log-format', 'help']) {
@@ -28,6 +37,11 @@ const invalid: Array<[string[], RegExp]> = [
   [['--log-format', 'xml'], /--log-format "xml": expected json, text/],
   [['--default-ssl-certificate', 'no-slash'], /expected NAMESPACE\/NAME/],
   [['--no-such-flag'], /no-such-flag/],
+  [['--manifests', 'x', '--kubeconfig', 'y'], /exclude each other/],
+  [['--watch-namespace', 'ok,Not_OK'], /--watch-namespace "Not_OK": expected a namespace name/],
+  [['--publish-status-address', '127.0.0.1,bad host'], /--publish-status-address "bad host"/],
+  [['--election-lease-duration', '0'], /seconds from 1 to 600/],
+  [['--election-id', 'UPPER'], /--election-id "UPPER"/],
 ];
 for (const [argv, message] of invalid) {
   test(`rejects ${argv.join(' ')}`, () => {
