@@ -21,8 +21,8 @@ const TABLE: Table = {
   },
   logFormatEscapeJson: { accepts: [['true', true]], rejects: ['json'] },
   accessLogPath: {
-    accepts: [['off', null], ['/var/log/portico/access.log', '/var/log/portico/access.log'], ['/var/log/$host.log', '/var/log/${host}.log']],
-    rejects: ['access.log', '/var/log/$request_uri.log', '/var/../etc/x', '//proc/self/fd/1', '/var/log/a b', 'syslog:server=x', '/var/log/$host;.log'],
+    accepts: [['off', null], ['/dev/stdout', '/dev/stdout'], ['/var/log/portico/access.log', '/var/log/portico/access.log'], ['/var/log/$host.log', '/var/log/${host}.log']],
+    rejects: ['access.log', '/var/log/$request_uri.log', '/var/../etc/x', '//proc/self/fd/1', '/proc/1/fd/3', '/dev/sda', '/var/log/a b', 'syslog:server=x', '/var/log/$host;.log'],
   },
   enableAccessLogForDefaultBackend: { accepts: [['true', true]], rejects: ['on'] },
   errorLogLevel: { accepts: [['warn', 'warn'], ['debug', 'debug']], rejects: ['verbose', 'WARN'] },

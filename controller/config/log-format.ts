@@ -81,5 +81,7 @@ const PATH_TEXT = /^[A-Za-z0-9._/-]*$/;
 export function parseLogPath(raw: string): Checked<string> {
   if (!raw.startsWith('/') || raw.length > 1024) return reject('expected an absolute path (or off)');
   if (raw.split('/').slice(1).some((segment) => segment === '..' || segment === '.' || segment === '')) return reject('empty, . and .. segments are not allowed in the path');
+  // Kernel and device files are not logs (a root master would open /proc/<pid>/fd/<n> for writing); stdout and stderr are.
+  if (/^\/(proc|sys|dev)\//.test(raw) && raw !== '/dev/stdout' && raw !== '/dev/stderr') return reject('/proc, /sys and /dev (but /dev/stdout and /dev/stderr) are not allowed');
   return parseTemplate(raw, pathVariable, PATH_TEXT, `expected path characters A-Z a-z 0-9 . _ / - and the variables ${[...PATH_VARIABLES].map((name) => `$${name}`).join(' ')}`);
 }
