@@ -33,7 +33,7 @@ const TABLE: Table = {
   proxyRealIpCidr: { accepts: [['10.0.0.0/8, 192.168.1.7', ['10.0.0.0/8', '192.168.1.7/32']], ['2001:db8::/32', ['2001:db8::/32']]], rejects: ['10.0.0.0/33', 'example.com', ''] },
   useProxyProtocol: { accepts: [['true', true]], rejects: ['v2'] },
   sslProtocols: { accepts: [['TLSv1.3', ['TLSv1.3']], ['TLSv1.2  TLSv1.3', ['TLSv1.2', 'TLSv1.3']]], rejects: ['TLSv1.4', 'TLSv1.2;', ''] },
-  sslCiphers: { accepts: [['HIGH:!aNULL:!MD5', 'HIGH:!aNULL:!MD5']], rejects: ['HIGH !aNULL', 'HIGH;'] },
+  sslCiphers: { accepts: [['HIGH:!aNULL:!MD5', 'HIGH:!aNULL:!MD5']], rejects: ['HIGH !aNULL', 'HIGH;', 'NO-SUCH-CIPHER'] },
   sslSessionCache: { accepts: [['false', false]], rejects: ['off'] },
   sslSessionCacheSize: { accepts: [['20m', '20m'], ['64K', '64k']], rejects: ['20 m', '5', '32k', '0m'] },
   sslSessionTimeout: { accepts: [['1h', 3_600_000], ['300', 300_000]], rejects: ['1d'] },

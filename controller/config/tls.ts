@@ -1,4 +1,5 @@
 /** TLS between clients and Portico: protocols, ciphers, session reuse, and Strict-Transport-Security. */
+import { createSecureContext } from 'node:tls';
 import { accept, type Checked, reject } from '../model/validate.js';
 import { integerIn, parseBoolean, parseDuration } from '../annotations/validators.js';
 import { setting } from './types.js';
@@ -12,9 +13,18 @@ function parseProtocols(raw: string): Checked<string[]> {
   return accept([...new Set(words)]);
 }
 
-/** An OpenSSL cipher list: names and the list operators `: , ! + - @ =`, nothing nginx would read as syntax. */
+/**
+ * An OpenSSL cipher list: names and the list operators `: , ! + - @ =`, nothing nginx would read as syntax; and
+ * one that selects some cipher (checked with Node's OpenSSL), since nginx -t refuses a list that selects none.
+ */
 function parseCiphers(raw: string): Checked<string> {
-  return /^[A-Za-z0-9_.:,!+@=-]{1,2048}$/.test(raw) ? accept(raw) : reject('expected an OpenSSL cipher list such as ECDHE-RSA-AES128-GCM-SHA256:HIGH:!aNULL');
+  if (!/^[A-Za-z0-9_.:,!+@=-]{1,2048}$/.test(raw)) return reject('expected an OpenSSL cipher list such as ECDHE-RSA-AES128-GCM-SHA256:HIGH:!aNULL');
+  try {
+    createSecureContext({ ciphers: raw });
+  } catch {
+    return reject('selects no cipher OpenSSL knows');
+  }
+  return accept(raw);
 }
 
 export const sslProtocols = setting<string[]>({
