@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { execa } from 'execa';
 
 /** What the configuration must add to run on this OpenResty or Debian nginx + lua module build. */
@@ -12,12 +14,20 @@ export interface Platform {
   user: string | null;
   /** Numeric uid/gid of that user, to give it the temp directories it writes to. */
   workerIds: { uid: number; gid: number } | null;
+  /** The system's name servers (/etc/resolv.conf), for names nginx resolves itself. */
+  resolvers: string[];
 }
 
 const DEBIAN_MODULE_DIR = '/usr/lib/nginx/modules';
 // headers-more: response headers (CORS, custom-headers) set on every status, merged across server and location as ingress-nginx relies on.
 const DEBIAN_MODULES = ['ndk_http_module.so', 'ngx_http_lua_module.so', 'ngx_http_headers_more_filter_module.so'];
 const DEBIAN_LUA_PATH = ['/usr/share/lua/5.1/?.lua'];
+
+/** `nameserver` addresses of /etc/resolv.conf (in a pod: the cluster DNS); none if it cannot be read. */
+async function systemResolvers(): Promise<string[]> {
+  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  return [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((match) => match[1]!).filter((address) => isIP(address) !== 0);
+}
 
 /** `openresty` when on PATH, else `nginx` (the `--nginx-binary` default). */
 export async function defaultNginxBinary(): Promise<string> {
@@ -52,5 +62,6 @@ export async function detectPlatform(binary: string): Promise<Platform> {
     luaPackagePath: openresty ? [] : DEBIAN_LUA_PATH,
     user: worker?.user ?? null,
     workerIds: worker ? { uid: worker.uid, gid: worker.gid } : null,
+    resolvers: await systemResolvers(),
   };
 }

@@ -29,6 +29,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     luaDir: LUA_DIR,
     modules: platform.modules,
     luaPackagePath: platform.luaPackagePath,
+    resolvers: platform.resolvers,
     user: platform.user,
     workerProcesses: flags.workerProcesses,
     defaultCertificate: await ensureSelfSignedCertificate(flags.workDir),

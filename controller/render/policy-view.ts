@@ -1,5 +1,6 @@
 /** The view of access policies: http-level limit zones, per-location access directives, per-server client certificates. */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { PorticoError } from '../errors.js';
 import type { AccessPolicy, Cors, Location, Model, RateLimits, Server } from '../model/types.js';
 import { secretFilePath } from './settings.js';
@@ -44,6 +45,8 @@ export interface ExternalAuthLocationView {
   path: string;
   url: string;
   method: string | null;
+  /** `resolver` arguments (IP literals, IPv6 bracketed), or null when there are no name servers. */
+  resolver: string | null;
 }
 
 export interface ServerPolicyView {
@@ -169,12 +172,25 @@ export function locationPolicyView(server: Server, location: Location, workDir: 
   };
 }
 
-export function serverPolicyView(server: Server, workDir: string): ServerPolicyView {
+/** nginx's `resolver` arguments for the name servers; each checked to be an IP literal. */
+function resolverArguments(resolvers: readonly string[]): string | null {
+  if (resolvers.length === 0) return null;
+  return resolvers
+    .map((address) => {
+      const family = isIP(address);
+      if (family === 0) throw new PorticoError('TEMPLATE', `resolver ${JSON.stringify(address)} is not an IP address`);
+      return family === 6 ? `[${address}]` : address;
+    })
+    .join(' ');
+}
+
+export function serverPolicyView(server: Server, workDir: string, resolvers: readonly string[] = []): ServerPolicyView {
   const certificate = server.policy.clientCertificate;
+  const resolver = resolverArguments(resolvers);
   const authLocations = new Map<string, ExternalAuthLocationView>();
   for (const location of server.locations) {
     const auth = location.policy.externalAuth;
-    if (auth) authLocations.set(externalAuthPath(server, location), { path: externalAuthPath(server, location), url: auth.url, method: auth.method });
+    if (auth) authLocations.set(externalAuthPath(server, location), { path: externalAuthPath(server, location), url: auth.url, method: auth.method, resolver });
   }
   return {
     clientCertificate: certificate ? { ...certificate, caFile: secretFilePath(workDir, certificate.caFile) } : null,

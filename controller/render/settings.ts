@@ -12,6 +12,8 @@ export interface RenderSettings {
   modules: string[];
   /** Extra lua_package_path entries such as "/usr/share/lua/5.1/?.lua". */
   luaPackagePath: string[];
+  /** Name servers (IP literals) for host names nginx looks up per request (an `auth-url` host); none: such lookups fail. */
+  resolvers?: string[];
   /** The `user` directive, for a master running as root (e.g. "nobody nogroup"); null otherwise. */
   user: string | null;
   workerProcesses: number | 'auto';

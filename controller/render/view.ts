@@ -122,7 +122,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
       aliases: server.aliases,
       locations: locationViews(server, serviceNames, settings),
       errorLocations: errorLocations(server),
-      policy: serverPolicyView(server, workDir),
+      policy: serverPolicyView(server, workDir, settings.resolvers),
       wwwRedirect: server.redirectFrom === null ? null : { serverName: server.redirectFrom, target: `$scheme://${server.host}$portico_port_suffix$request_uri` },
       metricKey: metricKey({ namespace: '', ingress: '', service: '', host: server.host }),
     })),
