@@ -20,6 +20,9 @@ export async function prepareWorkDir(workDir: string, workerIds: { uid: number; 
   if (workerIds) await chown(secrets, process.getuid?.() ?? 0, workerIds.gid);
   // setgid: files written here belong to the workers' group, so mode 0640 lets them read and nobody else.
   await chmod(secrets, 0o2750);
+  // nginx's default root (html/ under its prefix): nothing is served from it, but an access_log path with
+  // variables (per-host files) is only written while the root directory exists.
+  await mkdir(join(workDir, 'html'), { recursive: true, mode: 0o755 });
   for (const dir of TEMP_DIRS) {
     const path = join(workDir, 'tmp', dir);
     await mkdir(path, { recursive: true, mode: 0o700 });

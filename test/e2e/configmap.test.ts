@@ -1,0 +1,121 @@
+// The controller's ConfigMap end to end: JSON access log lines, per-host log files, HSTS on TLS hosts, a change
+// applied live, and an invalid value logged with its key while everything keeps serving.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, freePort, startBackend, type Backend } from '../helpers/processes.js';
+import { get, startPortico, type Portico } from '../helpers/portico.js';
+import { ingress, ingressClass, selfSigned, service, tlsSecret } from '../helpers/manifests.js';
+
+const POD = '127.0.7.1';
+let port: number;
+let backend: Backend;
+let portico: Portico;
+let logDir: string;
+
+function configMap(data: Record<string, string>): object[] {
+  return [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'portico-controller', namespace: 'ingress-nginx' }, data }];
+}
+
+/** The access log lines of `file` that parse as JSON. */
+async function jsonLines(file: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+before(async () => {
+  port = await freePort();
+  backend = await startBackend(POD, port);
+  logDir = await mkdtemp(join(tmpdir(), 'portico-logs-'));
+  // The workers (nobody, when the master is root) create the per-host files.
+  await chmod(logDir, 0o777);
+  portico = await startPortico({
+    manifests: {
+      'class.yaml': [ingressClass('portico')],
+      'app.yaml': service('app', [POD], { ports: [{ port: 80, targetPort: port }] }),
+      'tls.yaml': [tlsSecret('secure-tls', selfSigned(['secure.example.com']))],
+      'ingress.yaml': [
+        ingress(
+          'app',
+          [
+            { host: 'plain.example.com', paths: [{ path: '/', service: 'app' }] },
+            { host: 'secure.example.com', paths: [{ path: '/', service: 'app' }] },
+          ],
+          { tls: [{ hosts: ['secure.example.com'], secretName: 'secure-tls' }] },
+        ),
+      ],
+      'configmap.yaml': configMap({ 'log-format-upstream': 'json' }),
+    },
+  });
+});
+
+after(async () => {
+  await portico?.stop();
+  await backend?.stop();
+  if (logDir) await rm(logDir, { recursive: true, force: true });
+});
+
+test('log-format-upstream: json writes one parseable JSON line per request with request id, upstream address, status and timings', async () => {
+  const answer = await get(portico, { host: 'plain.example.com', path: '/json?x=1', headers: { 'x-request-id': 'req-json-1' } });
+  assert.equal(answer.status, 200);
+  const line = await eventually('the JSON access log line', async () =>
+    (await jsonLines(join(portico.workDir, 'access.log'))).find((entry) => entry.request_id === 'req-json-1'),
+  );
+  assert.equal(line.host, 'plain.example.com');
+  assert.equal(line.uri, '/json?x=1');
+  assert.equal(line.status, 200);
+  assert.equal(line.upstream_addr, `${POD}:${port}`);
+  assert.equal(line.upstream_status, '200');
+  assert.equal(line.namespace, 'default');
+  assert.equal(line.ingress, 'app');
+  assert.equal(line.service, 'app');
+  assert.equal(typeof line.request_time, 'number');
+  assert.match(String(line.upstream_response_time), /^\d+\.\d{3}$/);
+  assert.match(String(line.upstream_connect_time), /^\d+\.\d{3}$/);
+});
+
+test('hsts: Strict-Transport-Security on HTTPS answers of TLS hosts only', async () => {
+  const secure = await get(portico, { host: 'secure.example.com', https: true });
+  assert.equal(secure.status, 200);
+  assert.equal(secure.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+  const plainOverTls = await get(portico, { host: 'plain.example.com', https: true });
+  assert.equal(plainOverTls.status, 200);
+  assert.equal(plainOverTls.headers['strict-transport-security'], undefined);
+  const plain = await get(portico, { host: 'plain.example.com' });
+  assert.equal(plain.headers['strict-transport-security'], undefined);
+});
+
+test('a ConfigMap change applies live: per-host access log files and new HSTS values', async () => {
+  await portico.writeManifest('configmap.yaml', configMap({
+    'access-log-path': `${logDir}/$host.log`,
+    'hsts-max-age': '600',
+    'hsts-include-subdomains': 'false',
+    'hsts-preload': 'true',
+  }));
+  await eventually('the new HSTS value', async () =>
+    (await get(portico, { host: 'secure.example.com', https: true })).headers['strict-transport-security'] === 'max-age=600; preload');
+  await get(portico, { host: 'plain.example.com', path: '/per-host' });
+  await get(portico, { host: 'secure.example.com', path: '/per-host', https: true });
+  for (const host of ['plain.example.com', 'secure.example.com']) {
+    const text = await eventually(`${host}.log`, async () => {
+      const content = await readFile(join(logDir, `${host}.log`), 'utf8').catch(() => '');
+      return content.includes('GET /per-host') ? content : null;
+    });
+    // Back to ingress-nginx's upstreaminfo text format, with the upstream address in it.
+    assert.match(text, new RegExp(`"GET /per-host HTTP/1.1" 200 .* ${POD.replaceAll('.', '\\.')}:${port} `));
+  }
+});
+
+test('an invalid value is logged with its key and value, keeps its default, and everything keeps serving', async () => {
+  await portico.writeManifest('configmap.yaml', configMap({ 'hsts-max-age': 'forever', 'keep-alive': '75;' }));
+  for (const [key, value] of [['hsts-max-age', 'forever'], ['keep-alive', '75;']]) {
+    const record = await portico.waitForLog(`the warning about ${key}`, (entry) => typeof entry.reason === 'string' && entry.reason.startsWith(`key ${key} value ${JSON.stringify(value)}`));
+    assert.equal(record.level, 40);
+    assert.deepEqual(record.object, { kind: 'ConfigMap', namespace: 'ingress-nginx', name: 'portico-controller' });
+  }
+  await eventually('the default HSTS value again', async () =>
+    (await get(portico, { host: 'secure.example.com', https: true })).headers['strict-transport-security'] === 'max-age=31536000; includeSubDomains');
+  assert.equal((await get(portico, { host: 'plain.example.com' })).status, 200);
+});
