@@ -17,6 +17,10 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 const apr1 = (password: string) => execFileSync('openssl', ['passwd', '-apr1', password]).toString().trim();
 const basic = (user: string, password: string) => ({ authorization: `Basic ${base64(`${user}:${password}`)}` });
 
+/** The controller's ConfigMap: a trusted proxy at 127.0.71.50 names the client in X-Forwarded-For. */
+const controllerConfig = (extra: Record<string, string> = {}) =>
+  configMap('portico-controller', { 'limit-req-status-code': '429', 'use-forwarded-headers': 'true', 'proxy-real-ip-cidr': '127.0.71.50/32', ...extra });
+
 function configMap(name: string, data: Record<string, string>, namespace = 'default'): object {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
 }
@@ -33,7 +37,7 @@ before(async () => {
   backends = await startBackends([POD], port);
   portico = await startPortico({
     manifests: {
-      'config.yaml': [configMap('portico-controller', { 'limit-req-status-code': '429' })],
+      'config.yaml': [controllerConfig()],
       'base.yaml': [
         ingressClass('portico'),
         ...service('app', [POD], { ports: [{ port: 80, targetPort: port }] }),
@@ -72,6 +76,14 @@ test('allowlist-source-range admits only its ranges; denylist-source-range refus
   assert.equal(await from('127.0.71.2'), 200);
   assert.equal(await from('127.0.71.4'), 403);
   assert.equal(await from('127.0.71.3'), 403);
+});
+
+test('address ranges apply to the real client: the one a trusted proxy names in X-Forwarded-For, not an untrusted sender\'s claim', async () => {
+  const via = async (proxy: string, client: string) =>
+    (await get(portico, { host: 'ranges.example.com', localAddress: proxy, headers: { 'x-forwarded-for': client } })).status;
+  assert.equal(await via('127.0.71.50', '127.0.71.2'), 200);
+  assert.equal(await via('127.0.71.50', '127.0.71.4'), 403);
+  assert.equal(await via('127.0.71.51', '127.0.71.2'), 403);
 });
 
 test('basic auth: 401 with the realm without or with wrong credentials, 200 with a user of the htpasswd file or the user map', async () => {
@@ -115,11 +127,11 @@ test('configuration-snippet: refused (Ingress not served, reason logged) until t
   assert.equal((await get(portico, { host: 'snippet.example.com' })).status, 404);
   await portico.waitForLog('snippet refusal', (record) => String(record.reason ?? record.msg).includes('configuration-snippet') && String(record.reason ?? record.msg).includes('allow-snippet-annotations'));
 
-  await portico.writeManifest('config.yaml', [configMap('portico-controller', { 'limit-req-status-code': '429', 'allow-snippet-annotations': 'true' })]);
+  await portico.writeManifest('config.yaml', [controllerConfig({ 'allow-snippet-annotations': 'true' })]);
   await portico.waitForLog('risk refusal', (record) => /risk \(Critical\) is above/.test(String(record.reason ?? record.msg)));
   assert.equal((await get(portico, { host: 'snippet.example.com' })).status, 404);
 
-  await portico.writeManifest('config.yaml', [configMap('portico-controller', { 'limit-req-status-code': '429', 'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical' })]);
+  await portico.writeManifest('config.yaml', [controllerConfig({ 'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical' })]);
   const answer = await eventually('snippet served', async () => {
     const got = await get(portico, { host: 'snippet.example.com' });
     return got.status === 200 ? got : null;
