@@ -21,10 +21,15 @@ export function annotationsReference(): string {
   return [DOCS_BEGIN, '| annotation | scope | risk | default | meaning |', '| --- | --- | --- | --- | --- |', ...rows, DOCS_END].join('\n');
 }
 
+/** `text` with the generated block from `begin` to `end` (markers included) replaced by `block`, which carries both markers. */
+export function replaceGenerated(text: string, begin: string, end: string, block: string, what: string): string {
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${what} markers`);
+  return text.slice(0, from) + block + text.slice(to + end.length);
+}
+
 /** `readme` with the text between the markers replaced by the current reference. */
 export function updateReadme(readme: string): string {
-  const begin = readme.indexOf(DOCS_BEGIN);
-  const end = readme.indexOf(DOCS_END);
-  if (begin < 0 || end < begin) throw new Error('README.md has no annotation reference markers');
-  return readme.slice(0, begin) + annotationsReference() + readme.slice(end + DOCS_END.length);
+  return replaceGenerated(readme, DOCS_BEGIN, DOCS_END, annotationsReference(), 'annotation reference');
 }
