@@ -42,8 +42,8 @@ export const authMethod = annotation<string | null>({
   scope: 'location',
   risk: 'Low',
   default: null,
-  defaultDoc: 'the request\'s method',
-  doc: 'HTTP method of the request to `auth-url`',
+  defaultDoc: '`GET`',
+  doc: 'HTTP method of the request to `auth-url` (the original method is in `X-Original-Method`)',
   parse: oneOf(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE'] as const),
 });
 
