@@ -139,7 +139,9 @@ export class PolicyTable {
         ? parseUserMap(Object.fromEntries(Object.keys(found.secret.data ?? {}).map((key) => [key, decoded(found.secret, key) ?? ''])))
         : parseHtpasswd(decoded(found.secret, 'auth'));
     if (!users.ok) return reject(`auth-secret: Secret ${quoteRef(found.object)}: ${users.reason}`);
-    return accept({ realm: values.authRealm, file: this.#keep('htpasswd', found.object, users.value) });
+    // Named by form too: two Ingresses may read one Secret as a file and as a map, giving different users.
+    const kind = values.authSecretType === 'auth-map' ? 'htpasswd-map' : 'htpasswd';
+    return accept({ realm: values.authRealm, file: this.#keep(kind, found.object, users.value) });
   }
 
   #clientCertificate(ref: ObjectRef, values: AnnotationValues): Checked<ServerPolicy['clientCertificate']> {
