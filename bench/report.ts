@@ -40,11 +40,11 @@ export function table(results: Results): string {
     ['propagation', `${p.changes} endpoint changes, from seen`, `p50 ${p.p50_ms} ms, p99 ${p.p99_ms} ms`, `p99 ≤ 50 ms ${verdict(p.p99_ms <= 50)}`],
     ['propagation', 'from the file write', `p50 ${p.from_write_p50_ms} ms, p99 ${p.from_write_p99_ms} ms`, ''],
     ['propagation', 'reloads', String(p.reloads), `0 ${verdict(p.reloads === 0)}`],
-    ...results.scale.flatMap((s): Array<[string, string, string, string]> => [
-      ['scale', `${s.ingresses} Ingresses: ready`, `${s.ready_s} s`, s.ingresses === 10_000 ? `≤ 10 s ${verdict(s.ready_s <= 10)}` : ''],
+    ...results.scale.flatMap((s): Array<[string, string, string, string]> => s.error ? [['scale', `${s.ingresses} Ingresses`, `failed: ${s.error}`, 'MISSED']] : [
+      ['scale', `${s.ingresses} Ingresses: ready`, `${s.ready_s} s`, s.ingresses === 10_000 ? `≤ 10 s ${verdict((s.ready_s ?? Infinity) <= 10)}` : ''],
       ['scale', `${s.ingresses}: render, nginx -t + reload`, `${s.render_ms} ms, ${s.reload_ms} ms`, ''],
-      ['scale', `${s.ingresses}: nginx.conf`, `${(s.conf_bytes / 1024 / 1024).toFixed(1)} MiB`, ''],
-      ['scale', `${s.ingresses}: RSS controller, OpenResty`, `${s.controller_rss_mb} MB, ${s.nginx_rss_mb} MB`, s.ingresses === 10_000 ? `controller ≤ 200 MB ${verdict(s.controller_rss_mb <= 200)}` : ''],
+      ['scale', `${s.ingresses}: nginx.conf`, `${((s.conf_bytes ?? 0) / 1024 / 1024).toFixed(1)} MiB`, ''],
+      ['scale', `${s.ingresses}: memory controller (RSS), OpenResty (PSS)`, `${s.controller_rss_mb} MB, ${s.nginx_rss_mb} MB`, s.ingresses === 10_000 ? `controller ≤ 200 MB ${verdict((s.controller_rss_mb ?? Infinity) <= 200)}` : ''],
     ]),
     ['burst', `${b.changes} Ingress updates in ${b.window_s} s`, `${b.reloads} reloads`, `≤ 3 ${verdict(b.reloads <= 3)}`],
   ];

@@ -6,16 +6,19 @@ import { stringify } from 'yaml';
 import { startPortico, type LogRecord, type Portico } from '../test/helpers/portico.js';
 import { ingress, ingressClass, selfSigned, service, tlsSecret, type TestCertificate } from '../test/helpers/manifests.js';
 import { eventually } from '../test/helpers/processes.js';
-import { childPids, rssMb } from './system.js';
+import { childPids, pssMb, rssMb } from './system.js';
 
 export interface ScaleResult {
   ingresses: number;
-  ready_s: number;
-  render_ms: number;
-  reload_ms: number;
-  conf_bytes: number;
-  controller_rss_mb: number;
-  nginx_rss_mb: number;
+  ready_s: number | null;
+  render_ms: number | null;
+  reload_ms: number | null;
+  conf_bytes: number | null;
+  controller_rss_mb: number | null;
+  /** Master and workers, proportional set size (shared pages counted once). */
+  nginx_rss_mb: number | null;
+  /** Why this size could not be measured (e.g. not ready in time). */
+  error?: string;
 }
 
 const PER_FILE = 100;
@@ -48,7 +51,7 @@ async function writeManifests(dir: string, count: number, certificate: TestCerti
 
 async function nginxRssMb(portico: Portico): Promise<number> {
   const master = await portico.masterPid();
-  const sizes = await Promise.all([master, ...(await childPids(master))].map(rssMb));
+  const sizes = await Promise.all([master, ...(await childPids(master))].map(pssMb));
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
@@ -56,7 +59,17 @@ function lastLog(portico: Portico, msg: string): LogRecord | undefined {
   return portico.logs.findLast((record) => record.msg === msg);
 }
 
+/** Measures one size; a size that fails (not ready in time) is reported with its error, the run goes on. */
 export async function benchScale(count: number, certificate: TestCertificate = selfSigned([`*.${DOMAIN}`])): Promise<ScaleResult> {
+  try {
+    return await measureScale(count, certificate);
+  } catch (err) {
+    const missing = { ready_s: null, render_ms: null, reload_ms: null, conf_bytes: null, controller_rss_mb: null, nginx_rss_mb: null };
+    return { ingresses: count, ...missing, error: (err as Error).message };
+  }
+}
+
+async function measureScale(count: number, certificate: TestCertificate): Promise<ScaleResult> {
   const dir = await mkdtemp(join(tmpdir(), 'portico-bench-scale-'));
   try {
     await writeManifests(dir, count, certificate);

@@ -49,6 +49,13 @@ export async function rssMb(pid: number): Promise<number> {
   return kb / 1024;
 }
 
+/** Proportional memory (shared pages split between the processes sharing them) in MiB: sums honestly over workers. */
+export async function pssMb(pid: number): Promise<number> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const kb = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+  return kb / 1024;
+}
+
 /** Direct children of a process (an nginx master's workers). */
 export async function childPids(pid: number): Promise<number[]> {
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
