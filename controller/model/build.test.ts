@@ -12,7 +12,8 @@ import { OPEN_POLICY, OPEN_SERVER_POLICY } from './policy.js';
 const ref = (name: string, namespace = 'default') => ({ kind: 'Ingress', namespace, name });
 /** What a location without annotations carries besides its path, match, backend and Ingress. */
 const UNANNOTATED = { httpsRedirect: null, ...annotatedFields(DEFAULT_VALUES, null), policy: OPEN_POLICY };
-const fallback = (backendName: string | null) => ({ path: '/', match: 'prefix', backend: backendName, ingress: null, ...UNANNOTATED });
+/** What no rule serves: not in the access log (enable-access-log-for-default-backend is false by default). */
+const fallback = (backendName: string | null) => ({ path: '/', match: 'prefix', backend: backendName, ingress: null, ...UNANNOTATED, policy: { ...OPEN_POLICY, accessLog: false } });
 const NO_ALIASES = { aliases: [], redirectFrom: null, regex: false, policy: OPEN_SERVER_POLICY };
 
 /** Every server's locations as `match path → backend (ingress)`, keyed by host. */

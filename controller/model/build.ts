@@ -129,14 +129,16 @@ function newServer(host: string, match: HostMatch): ServerDraft {
 }
 
 /** The `/` location of a host no rule covers: the fallback backend (or the built-in 404), every annotation at its default. */
-function fallbackLocation(backend: string | null): { location: Location; ssl: SslPolicy } {
-  return { location: plainLocation('/', 'prefix', backend), ssl: sslPolicy(DEFAULT_VALUES) };
+function fallbackLocation(backend: string | null, logged: boolean): { location: Location; ssl: SslPolicy } {
+  const location = plainLocation('/', 'prefix', backend);
+  // enable-access-log-for-default-backend: what no Ingress rule serves is logged only when the ConfigMap asks.
+  return { location: { ...location, policy: { ...location.policy, accessLog: logged } }, ssl: sslPolicy(DEFAULT_VALUES) };
 }
 
-function finishServer(draft: ServerDraft, fallback: string | null, tls: Map<string, TlsClaim>): Server {
+function finishServer(draft: ServerDraft, fallback: string | null, tls: Map<string, TlsClaim>, logFallback: boolean): Server {
   const drafts = [...draft.locations.values()];
   // Every server answers for every path: what no rule claims goes to the fallback (or the built-in 404).
-  if (!draft.locations.has('prefix /')) drafts.push(fallbackLocation(fallback));
+  if (!draft.locations.has('prefix /')) drafts.push(fallbackLocation(fallback, logFallback));
   const claim = tls.get(draft.host);
   const hasTls = claim !== undefined;
   const locations = drafts.map(({ location, ssl }) => ({ ...location, httpsRedirect: httpsRedirect(ssl, hasTls) })).sort(compareLocations);
@@ -239,7 +241,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): BuildResu
 
   const servers = [...state.servers.values()]
     .sort((a, b) => compareText(a.host, b.host))
-    .map((draft) => finishServer(draft, draft.fallback ?? globalDefault?.backend ?? defaultBackendService, state.tls));
+    .map((draft) => finishServer(draft, draft.fallback ?? globalDefault?.backend ?? defaultBackendService, state.tls, settings.enableAccessLogForDefaultBackend));
   finishAliases(servers, state.servers);
   const defaultCertificateName = defaultCertificate(options.defaultSslCertificate, state.certificates, (object, reason) =>
     state.problems.add(object, reason),

@@ -58,6 +58,8 @@ after(async () => {
 });
 
 test('log-format-upstream: json writes one parseable JSON line per request with request id, upstream address, status and timings', async () => {
+  // What no rule serves is not logged by default (enable-access-log-for-default-backend).
+  assert.equal((await get(portico, { host: 'unknown.example.com', headers: { 'x-request-id': 'req-unknown-1' } })).status, 404);
   const answer = await get(portico, { host: 'plain.example.com', path: '/json?x=1', headers: { 'x-request-id': 'req-json-1' } });
   assert.equal(answer.status, 200);
   const line = await eventually('the JSON access log line', async () =>
@@ -74,6 +76,7 @@ test('log-format-upstream: json writes one parseable JSON line per request with 
   assert.equal(typeof line.request_time, 'number');
   assert.match(String(line.upstream_response_time), /^\d+\.\d{3}$/);
   assert.match(String(line.upstream_connect_time), /^\d+\.\d{3}$/);
+  assert.equal((await jsonLines(join(portico.workDir, 'access.log'))).find((entry) => entry.request_id === 'req-unknown-1'), undefined);
 });
 
 test('hsts: Strict-Transport-Security on HTTPS answers of TLS hosts only', async () => {
@@ -93,18 +96,21 @@ test('a ConfigMap change applies live: per-host access log files and new HSTS va
     'hsts-max-age': '600',
     'hsts-include-subdomains': 'false',
     'hsts-preload': 'true',
+    'enable-access-log-for-default-backend': 'true',
   }));
   await eventually('the new HSTS value', async () =>
     (await get(portico, { host: 'secure.example.com', https: true })).headers['strict-transport-security'] === 'max-age=600; preload');
   await get(portico, { host: 'plain.example.com', path: '/per-host' });
   await get(portico, { host: 'secure.example.com', path: '/per-host', https: true });
-  for (const host of ['plain.example.com', 'secure.example.com']) {
+  await get(portico, { host: 'unknown.example.com', path: '/per-host' });
+  for (const host of ['plain.example.com', 'secure.example.com', 'unknown.example.com']) {
     const text = await eventually(`${host}.log`, async () => {
       const content = await readFile(join(logDir, `${host}.log`), 'utf8').catch(() => '');
       return content.includes('GET /per-host') ? content : null;
     });
     // Back to ingress-nginx's upstreaminfo text format, with the upstream address in it.
-    assert.match(text, new RegExp(`"GET /per-host HTTP/1.1" 200 .* ${POD.replaceAll('.', '\\.')}:${port} `));
+    if (host === 'unknown.example.com') assert.match(text, /"GET \/per-host HTTP\/1.1" 404 /);
+    else assert.match(text, new RegExp(`"GET /per-host HTTP/1.1" 200 .* ${POD.replaceAll('.', '\\.')}:${port} `));
   }
 });
 
