@@ -1,12 +1,11 @@
 /** Who the client is: which proxies in front of Portico are trusted to say so, and what the upstream is told. */
-import { parseBoolean, parseHeaderName } from '../annotations/validators.js';
+import { parseHeaderName } from '../annotations/validators.js';
 import { parseCidrList } from '../annotations/cidr.js';
-import { setting } from './types.js';
+import { flagSetting, setting } from './types.js';
 
-const flag = (key: string, doc: string) => setting<boolean>({ key, default: false, doc, parse: parseBoolean });
-
-export const useForwardedHeaders = flag(
+export const useForwardedHeaders = flagSetting(
   'use-forwarded-headers',
+  false,
   'trust the X-Forwarded-* headers clients send (Portico behind another proxy): passed on to the upstream, and the client address taken from `forwarded-for-header`',
 );
 
@@ -17,8 +16,9 @@ export const forwardedForHeader = setting<string>({
   parse: parseHeaderName,
 });
 
-export const computeFullForwardedFor = flag(
+export const computeFullForwardedFor = flagSetting(
   'compute-full-forwarded-for',
+  false,
   'append the client address to the X-Forwarded-For the client sent, instead of replacing it',
 );
 
@@ -29,9 +29,10 @@ export const proxyRealIpCidr = setting<string[]>({
   parse: parseCidrList,
 });
 
-export const enableRealIp = flag('enable-real-ip', 'take the client address from `forwarded-for-header` sent by a `proxy-real-ip-cidr` proxy');
+export const enableRealIp = flagSetting('enable-real-ip', false, 'take the client address from `forwarded-for-header` sent by a `proxy-real-ip-cidr` proxy');
 
-export const useProxyProtocol = flag(
+export const useProxyProtocol = flagSetting(
   'use-proxy-protocol',
+  false,
   'expect the PROXY protocol on both traffic ports (a load balancer in front sends it) and take the client address from it',
 );

@@ -1,7 +1,7 @@
 /** Processes and connections: how many workers, how many connections each, how long idle ones are kept. */
 import { accept, type Checked } from '../model/validate.js';
-import { integerIn, parseBoolean, parseDuration } from '../annotations/validators.js';
-import { setting } from './types.js';
+import { integerIn, parseDuration } from '../annotations/validators.js';
+import { flagSetting, setting } from './types.js';
 
 const count = integerIn(1, 1024);
 
@@ -62,9 +62,4 @@ export const upstreamKeepaliveRequests = setting<number>({
   parse: integerIn(1, 10_000_000),
 });
 
-export const useHttp2 = setting<boolean>({
-  key: 'use-http2',
-  default: true,
-  doc: 'offer HTTP/2 on the HTTPS port (gRPC needs it)',
-  parse: parseBoolean,
-});
+export const useHttp2 = flagSetting('use-http2', true, 'offer HTTP/2 on the HTTPS port (gRPC needs it)');

@@ -1,7 +1,7 @@
 /** Compressing responses on the way to the client. */
 import { accept, type Checked, reject } from '../model/validate.js';
-import { integerIn, parseBoolean } from '../annotations/validators.js';
-import { setting } from './types.js';
+import { integerIn } from '../annotations/validators.js';
+import { flagSetting, setting } from './types.js';
 
 /** Space-separated MIME types (`type/subtype`, RFC 6838 characters), or `*`. */
 function parseMimeTypes(raw: string): Checked<string[]> {
@@ -13,7 +13,7 @@ function parseMimeTypes(raw: string): Checked<string[]> {
   return accept([...new Set(types)]);
 }
 
-export const useGzip = setting<boolean>({ key: 'use-gzip', default: false, doc: 'compress responses of the `gzip-types`', parse: parseBoolean });
+export const useGzip = flagSetting('use-gzip', false, 'compress responses of the `gzip-types`');
 
 export const gzipTypes = setting<string[]>({
   key: 'gzip-types',

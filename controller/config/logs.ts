@@ -1,8 +1,8 @@
 /** Access and error logs: where lines go, what they hold, and how much nginx tells about itself. */
 import { accept, type Checked } from '../model/validate.js';
-import { oneOf, parseBoolean } from '../annotations/validators.js';
+import { oneOf } from '../annotations/validators.js';
 import { parseLogFormat, parseLogPath } from './log-format.js';
-import { setting } from './types.js';
+import { flagSetting, setting } from './types.js';
 
 /** ingress-nginx's `upstreaminfo` format, the default. */
 export const UPSTREAMINFO_FORMAT =
@@ -44,12 +44,7 @@ export const logFormatUpstream = setting<LogFormat>({
   parse: parseFormatSetting,
 });
 
-export const logFormatEscapeJson = setting<boolean>({
-  key: 'log-format-escape-json',
-  default: false,
-  doc: 'escape variables for JSON (`escape=json`) in a hand-written JSON `log-format-upstream`',
-  parse: parseBoolean,
-});
+export const logFormatEscapeJson = flagSetting('log-format-escape-json', false, 'escape variables for JSON (`escape=json`) in a hand-written JSON `log-format-upstream`');
 
 export const accessLogPath = setting<string | null>({
   key: 'access-log-path',
@@ -68,9 +63,4 @@ export const errorLogLevel = setting({
   parse: oneOf(['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'] as const),
 });
 
-export const enableAccessLogForDefaultBackend = setting<boolean>({
-  key: 'enable-access-log-for-default-backend',
-  default: false,
-  doc: 'also log requests no Ingress rule serves (the built-in 404)',
-  parse: parseBoolean,
-});
+export const enableAccessLogForDefaultBackend = flagSetting('enable-access-log-for-default-backend', false, 'also log requests no Ingress rule serves (the built-in 404)');

@@ -1,14 +1,9 @@
 /** What Ingress authors may configure: snippets and the riskiest annotations stay off unless the ConfigMap allows them. */
-import { parseBoolean, oneOf } from '../annotations/validators.js';
+import { oneOf } from '../annotations/validators.js';
 import { RISKS, type Risk } from '../annotations/types.js';
-import { setting } from './types.js';
+import { flagSetting, setting } from './types.js';
 
-export const allowSnippetAnnotations = setting<boolean>({
-  key: 'allow-snippet-annotations',
-  default: false,
-  doc: 'accept `configuration-snippet` and `server-snippet` annotations (raw nginx configuration: whoever writes Ingresses controls the proxy)',
-  parse: parseBoolean,
-});
+export const allowSnippetAnnotations = flagSetting('allow-snippet-annotations', false, 'accept `configuration-snippet` and `server-snippet` annotations (raw nginx configuration: whoever writes Ingresses controls the proxy)');
 
 export const annotationsRiskLevel = setting<Risk>({
   key: 'annotations-risk-level',

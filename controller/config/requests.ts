@@ -1,8 +1,8 @@
 /** Limits and answers that apply to every request, whatever Ingress serves it. */
 import { accept, type Checked, reject } from '../model/validate.js';
-import { integerIn, parseBoolean, parseDuration, parseSize } from '../annotations/validators.js';
+import { integerIn, parseDuration, parseSize } from '../annotations/validators.js';
 import { customHttpErrors as customHttpErrorsAnnotation } from '../annotations/custom-errors.js';
-import { setting } from './types.js';
+import { flagSetting, setting } from './types.js';
 
 /** nginx's `large_client_header_buffers`: a count and a size, `4 8k`. */
 function parseHeaderBuffers(raw: string): Checked<{ count: number; size: string }> {
@@ -49,12 +49,7 @@ export const customHttpErrors = setting<number[]>({
   parse: customHttpErrorsAnnotation.parse,
 });
 
-export const serverTokens = setting<boolean>({
-  key: 'server-tokens',
-  default: false,
-  doc: 'name the nginx version in the Server header and error pages',
-  parse: parseBoolean,
-});
+export const serverTokens = flagSetting('server-tokens', false, 'name the nginx version in the Server header and error pages');
 
 const statusCode = (key: string, doc: string) => setting<number>({ key, default: 503, doc, parse: integerIn(400, 599) });
 

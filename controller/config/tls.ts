@@ -1,8 +1,8 @@
 /** TLS between clients and Portico: protocols, ciphers, session reuse, and Strict-Transport-Security. */
 import { createSecureContext } from 'node:tls';
 import { accept, type Checked, reject } from '../model/validate.js';
-import { integerIn, parseBoolean, parseDuration } from '../annotations/validators.js';
-import { setting } from './types.js';
+import { integerIn, parseDuration } from '../annotations/validators.js';
+import { flagSetting, setting } from './types.js';
 
 const PROTOCOLS = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
@@ -45,12 +45,7 @@ export const sslCiphers = setting<string>({
   parse: parseCiphers,
 });
 
-export const sslSessionCache = setting<boolean>({
-  key: 'ssl-session-cache',
-  default: true,
-  doc: 'share TLS sessions between workers so returning clients skip the full handshake',
-  parse: parseBoolean,
-});
+export const sslSessionCache = flagSetting('ssl-session-cache', true, 'share TLS sessions between workers so returning clients skip the full handshake');
 
 /** A shared memory zone's size: nginx refuses less than eight pages, so at least 64k (k, m or g). */
 function parseZoneSize(raw: string): Checked<string> {
@@ -74,12 +69,7 @@ export const sslSessionTimeout = setting<number>({
   parse: parseDuration,
 });
 
-export const hsts = setting<boolean>({
-  key: 'hsts',
-  default: true,
-  doc: 'send Strict-Transport-Security on HTTPS answers of hosts listed in an Ingress `spec.tls`',
-  parse: parseBoolean,
-});
+export const hsts = flagSetting('hsts', true, 'send Strict-Transport-Security on HTTPS answers of hosts listed in an Ingress `spec.tls`');
 
 export const hstsMaxAge = setting<number>({
   key: 'hsts-max-age',
@@ -88,16 +78,6 @@ export const hstsMaxAge = setting<number>({
   parse: integerIn(0, 999_999_999),
 });
 
-export const hstsIncludeSubdomains = setting<boolean>({
-  key: 'hsts-include-subdomains',
-  default: true,
-  doc: 'add `includeSubDomains`',
-  parse: parseBoolean,
-});
+export const hstsIncludeSubdomains = flagSetting('hsts-include-subdomains', true, 'add `includeSubDomains`');
 
-export const hstsPreload = setting<boolean>({
-  key: 'hsts-preload',
-  default: false,
-  doc: 'add `preload`',
-  parse: parseBoolean,
-});
+export const hstsPreload = flagSetting('hsts-preload', false, 'add `preload`');

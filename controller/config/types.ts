@@ -1,5 +1,6 @@
 /** The contract every global setting (one key of the controller's ConfigMap) fulfils; the registry (registry.ts) collects them. */
 import type { Checked } from '../model/validate.js';
+import { parseBoolean } from '../annotations/validators.js';
 
 export interface Setting<T> {
   /** The ConfigMap key, spelled as ingress-nginx does (`proxy-read-timeout`). */
@@ -20,4 +21,9 @@ export interface Setting<T> {
 /** Identity, typed: lets each module declare its setting with T inferred from parse and default. */
 export function setting<T>(spec: Setting<T>): Setting<T> {
   return spec;
+}
+
+/** A true/false key, spelled as Go's ParseBool (hence ingress-nginx) accepts. */
+export function flagSetting(key: string, fallback: boolean, doc: string): Setting<boolean> {
+  return setting({ key, default: fallback, doc, parse: parseBoolean });
 }
