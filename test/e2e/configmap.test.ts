@@ -125,3 +125,28 @@ test('an invalid value is logged with its key and value, keeps its default, and 
     (await get(portico, { host: 'secure.example.com', https: true })).headers['strict-transport-security'] === 'max-age=31536000; includeSubDomains');
   assert.equal((await get(portico, { host: 'plain.example.com' })).status, 200);
 });
+
+test('use-forwarded-headers trusts the proxy in front; block-cidrs and block-user-agents answer 403', async () => {
+  const sent = { 'x-forwarded-for': '127.1.2.3', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example.com' };
+  const direct = await get(portico, { host: 'plain.example.com', headers: sent, localAddress: '127.0.7.9' });
+  assert.equal(direct.json?.headers['x-real-ip'], '127.0.7.9', 'by default the peer is the client');
+  assert.equal(direct.json?.headers['x-forwarded-proto'], 'http');
+  assert.equal(direct.json?.headers['x-forwarded-host'], 'plain.example.com');
+
+  await portico.writeManifest('configmap.yaml', configMap({
+    'use-forwarded-headers': 'true',
+    'proxy-real-ip-cidr': '127.0.7.0/24',
+    'block-cidrs': '127.0.7.66',
+    'block-user-agents': '~*evil-?bot, Exact Agent/1.0',
+  }));
+  const trusted = await eventually('forwarded headers trusted', async () => {
+    const answer = await get(portico, { host: 'plain.example.com', headers: sent, localAddress: '127.0.7.9' });
+    return answer.json?.headers['x-real-ip'] === '127.1.2.3' ? answer : null;
+  });
+  assert.equal(trusted.json?.headers['x-forwarded-proto'], 'https');
+  assert.equal(trusted.json?.headers['x-forwarded-host'], 'public.example.com');
+  assert.equal((await get(portico, { host: 'plain.example.com', localAddress: '127.0.7.66' })).status, 403);
+  assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Mozilla EVIL-BOT' } })).status, 403);
+  assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Exact Agent/1.0' } })).status, 403);
+  assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Exact Agent/1.01' } })).status, 200);
+});
