@@ -89,6 +89,7 @@ const cases: { name: string; prev: Model | null; next: Model; reload: boolean }[
     reload: true,
   },
   { name: 'sslRedirect turned off', prev: base, next: changed((m) => (m.servers[1]!.sslRedirect = false)), reload: true },
+  { name: 'a ConfigMap setting changed', prev: base, next: changed((m) => (m.settings = { ...m.settings, keepAliveRequests: 10 })), reload: true },
 ];
 
 for (const { name, prev, next, reload } of cases) {
