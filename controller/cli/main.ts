@@ -38,7 +38,6 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const templates = await watchTemplate(flags.template, log, () => reconciler.trigger({ render: true }));
   const metrics = new ControllerMetrics();
   const store = new MeasuredStore(metrics);
-  const source = await startSource(flags, store, log, (leading) => metrics.leader.set(leading ? 1 : 0));
 
   let applier: Applier | undefined;
   const nginx = await openNginxMaster(flags.nginxMode, {
@@ -50,6 +49,9 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     },
   });
   applier = new MeasuredApplier(metrics, nginx, flags.workDir, log.child({ stage: 'apply' }));
+  // Up before the initial sync, so liveness probes pass while a slow or unreachable API server is listed.
+  const status = await startStatusServer(flags.statusPort, flags.bindAddress, statusChecks(applier, nginx, metrics));
+  const source = await startSource(flags, store, log, (leading) => metrics.leader.set(leading ? 1 : 0));
   const reconciler = new Reconciler({
     store,
     modelOptions: {
@@ -72,7 +74,6 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   store.onChange(() => reconciler.trigger());
   reconciler.trigger();
 
-  const status = await startStatusServer(flags.statusPort, flags.bindAddress, statusChecks(applier, nginx, metrics));
   log.info({ http: flags.httpPort, https: flags.httpsPort, status: flags.statusPort, workDir: flags.workDir, nginx: platform.binary, nginxMode: flags.nginxMode }, 'Portico started');
 
   let stopping = false;
