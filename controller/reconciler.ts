@@ -16,7 +16,11 @@ export interface ReconcilerOptions {
   render: (model: Model) => Rendered;
   applier: Applier;
   log: Logger;
-  /** Quiet time that coalesces a burst of store changes into one reconcile. */
+  /**
+   * Quiet time that coalesces store changes arriving together into one reconcile. Short: it delays every
+   * endpoint change, structural changes have settleMs, and a pass already running folds in whatever
+   * arrives meanwhile.
+   */
   debounceMs?: number;
   /**
    * Quiet time a structural change waits for, so that changes arriving close together (a directory of
@@ -66,7 +70,7 @@ export class Reconciler {
   private readonly options: Required<Omit<ReconcilerOptions, 'onProblems' | 'onApplied' | 'metrics'>> & Pick<ReconcilerOptions, 'onProblems' | 'onApplied' | 'metrics'>;
 
   constructor(options: ReconcilerOptions) {
-    this.options = { debounceMs: 20, settleMs: 250, minReloadIntervalMs: 1000, ...options };
+    this.options = { debounceMs: 5, settleMs: 250, minReloadIntervalMs: 1000, ...options };
   }
 
   /** Something changed (store, template, files): reconcile soon. */
