@@ -3,7 +3,8 @@
  * LIST (with resourceVersion, limit/continue, field and label selectors), WATCH streams (ADDED,
  * MODIFIED, DELETED, BOOKMARK, and ERROR 410 for an expired version), create/replace/merge-patch/delete,
  * the status subresource, Leases, Events, Nodes, Pods. Tests can drop every watch, force 410 (compact),
- * and take the server down and bring it back on the same port.
+ * and take the server down and bring it back on the same port. Every request is recorded with the
+ * attributes RBAC authorizes it by.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -17,6 +18,21 @@ export interface RecordedRequest {
   method: string;
   path: string;
   authorization: string;
+  /** What RBAC authorizes it by; null for a path that names no resource. */
+  attributes: RequestAttributes | null;
+}
+
+/** A request as the API server's authorizer sees it (its RequestInfo), for RBAC checks. */
+export interface RequestAttributes {
+  verb: string;
+  /** '' is the core group. */
+  group: string;
+  /** The plural, with the subresource if any: `ingresses/status`. */
+  resource: string;
+  /** '' for a cluster-scoped resource or a request across all namespaces. */
+  namespace: string;
+  /** The object named in the path; '' for a collection. */
+  name: string;
 }
 
 export interface ApiServer {
@@ -35,19 +51,41 @@ export interface ApiServer {
 }
 
 interface Route {
+  group: string;
   plural: string;
   namespace: string | null;
   name: string | null;
   subresource: string | null;
 }
 
-const PATH = /^\/(?:api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
+const PATH = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
 function route(path: string): Route | null {
   const found = PATH.exec(path);
   if (!found) return null;
-  const [, namespace, plural = '', name, subresource] = found;
-  return { plural, namespace: namespace ? decodeURIComponent(namespace) : null, name: name ? decodeURIComponent(name) : null, subresource: subresource ?? null };
+  const [, group = '', namespace, plural = '', name, subresource] = found;
+  return { group, plural, namespace: namespace ? decodeURIComponent(namespace) : null, name: name ? decodeURIComponent(name) : null, subresource: subresource ?? null };
+}
+
+/** RBAC verbs by HTTP method, for a collection and for a named object. */
+const VERBS: Record<string, [collection: string, object: string]> = {
+  GET: ['list', 'get'],
+  POST: ['create', 'create'],
+  PUT: ['update', 'update'],
+  PATCH: ['patch', 'patch'],
+  DELETE: ['deletecollection', 'delete'],
+};
+
+function attributesOf(method: string, target: Route, query: URLSearchParams): RequestAttributes {
+  const watch = method === 'GET' && ['1', 'true'].includes(query.get('watch') ?? '');
+  const [collection, object] = VERBS[method] ?? [method.toLowerCase(), method.toLowerCase()];
+  return {
+    verb: watch ? 'watch' : target.name ? object : collection,
+    group: target.group,
+    resource: target.subresource ? `${target.plural}/${target.subresource}` : target.plural,
+    namespace: target.namespace ?? '',
+    name: target.name ?? '',
+  };
 }
 
 function status(res: ServerResponse, err: ApiError): void {
@@ -111,9 +149,10 @@ export async function startApiServer(options: { bookmarkIntervalMs?: number; max
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization ?? '' });
     const target = route(url.pathname);
-    if (!target) throw new ApiError(404, 'NotFound', `no route for ${url.pathname}`);
+    const attributes = target && attributesOf(req.method ?? '', target, url.searchParams);
+    requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization ?? '', attributes });
+    if (!target || !attributes) throw new ApiError(404, 'NotFound', `no route for ${url.pathname}`);
     const { plural, name, subresource } = target;
     const namespace = target.namespace ?? '';
     const json = (code: number, body: Obj): void => {
@@ -126,7 +165,7 @@ export async function startApiServer(options: { bookmarkIntervalMs?: number; max
       case 'GET': {
         if (name) return json(200, typed(objects.get(plural, namespace, name)));
         const selectors: Selectors = { namespace: target.namespace, fieldSelector: url.searchParams.get('fieldSelector'), labelSelector: url.searchParams.get('labelSelector') };
-        if (['1', 'true'].includes(url.searchParams.get('watch') ?? '')) return serveWatch(req, res, plural, selectors, url.searchParams);
+        if (attributes.verb === 'watch') return serveWatch(req, res, plural, selectors, url.searchParams);
         const all = objects.list(plural, selectors).sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
         const offset = Number(url.searchParams.get('continue') || 0);
         const limit = Number(url.searchParams.get('limit') || all.length);
