@@ -1,14 +1,16 @@
-// Access policy through real OpenResty: rate limits answering the ConfigMap's status, allow/deny ranges by
+// Access policy through real OpenResty: rate and connection limits answering the ConfigMap's status, allow/deny ranges by
 // source address, basic auth (htpasswd file and user map), CORS preflight and simple requests, custom headers,
 // and snippets refused until the ConfigMap allows them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { eventually, freePort, startBackends, type Backend } from '../helpers/processes.js';
+import { eventually, freePort, startBackend, startBackends, type Backend } from '../helpers/processes.js';
 import { get, startPortico, type Portico } from '../helpers/portico.js';
 import { ingress, ingressClass, service } from '../helpers/manifests.js';
 
 const POD = '127.0.71.1';
+/** Answers after 1.5 s, so connections to it stay open long enough to count. */
+const SLOW_POD = '127.0.71.60';
 const A = 'nginx.ingress.kubernetes.io';
 let portico: Portico;
 let backends: Backend[] = [];
@@ -34,13 +36,14 @@ const site = (name: string, annotations: Record<string, string>) =>
 
 before(async () => {
   const port = await freePort();
-  backends = await startBackends([POD], port);
+  backends = [...(await startBackends([POD], port)), await startBackend(SLOW_POD, port, { delayMs: 1500 })];
   portico = await startPortico({
     manifests: {
       'config.yaml': [controllerConfig()],
       'base.yaml': [
         ingressClass('portico'),
         ...service('app', [POD], { ports: [{ port: 80, targetPort: port }] }),
+        ...service('slow', [SLOW_POD], { ports: [{ port: 80, targetPort: port }] }),
         configMap('headers', { 'X-Frame-Options': 'DENY', 'X-Team': 'blue team' }),
         secret('users', { auth: `alice:${apr1('wonderland')}\n` }),
         secret('user-map', { bob: apr1('builder') }),
@@ -48,6 +51,8 @@ before(async () => {
       'ingresses.yaml': [
         site('limited', { [`${A}/limit-rps`]: '1', [`${A}/limit-burst-multiplier`]: '1', [`${A}/limit-allowlist`]: '127.0.71.9' }),
         site('ranges', { [`${A}/allowlist-source-range`]: '127.0.71.2/32, 127.0.71.3', [`${A}/denylist-source-range`]: '127.0.71.3' }),
+        ingress('conns', [{ host: 'conns.example.com', paths: [{ path: '/', service: 'slow' }] }], { annotations: { [`${A}/limit-connections`]: '1' } }),
+        site('either', { [`${A}/whitelist-source-range`]: '127.0.71.2', [`${A}/auth-type`]: 'basic', [`${A}/auth-secret`]: 'users', [`${A}/satisfy`]: 'any' }),
         site('basic', { [`${A}/auth-type`]: 'basic', [`${A}/auth-secret`]: 'users', [`${A}/auth-realm`]: 'Staff only' }),
         site('basicmap', { [`${A}/auth-type`]: 'basic', [`${A}/auth-secret`]: 'default/user-map', [`${A}/auth-secret-type`]: 'auth-map' }),
         site('cors', { [`${A}/enable-cors`]: 'true', [`${A}/cors-allow-origin`]: 'https://app.example.com, https://*.example.org', [`${A}/cors-allow-methods`]: 'GET, POST', [`${A}/cors-max-age`]: '600' }),
@@ -84,6 +89,18 @@ test('address ranges apply to the real client: the one a trusted proxy names in 
   assert.equal(await via('127.0.71.50', '127.0.71.2'), 200);
   assert.equal(await via('127.0.71.50', '127.0.71.4'), 403);
   assert.equal(await via('127.0.71.51', '127.0.71.2'), 403);
+});
+
+test('limit-connections: a second concurrent connection from the same client gets limit-conn-status-code (503)', async () => {
+  const statuses = await Promise.all([0, 1, 2].map(() => get(portico, { host: 'conns.example.com', localAddress: '127.0.71.6' }).then((answer) => answer.status)));
+  assert.equal(statuses.filter((status) => status === 200).length >= 1, true, statuses.join(' '));
+  assert.ok(statuses.includes(503), `expected a 503 among ${statuses.join(' ')}`);
+});
+
+test('satisfy: any lets an allowed address in without credentials, and others in with them', async () => {
+  assert.equal((await get(portico, { host: 'either.example.com', localAddress: '127.0.71.2' })).status, 200);
+  assert.equal((await get(portico, { host: 'either.example.com', localAddress: '127.0.71.4' })).status, 401);
+  assert.equal((await get(portico, { host: 'either.example.com', localAddress: '127.0.71.4', headers: basic('alice', 'wonderland') })).status, 200);
 });
 
 test('basic auth: 401 with the realm without or with wrong credentials, 200 with a user of the htpasswd file or the user map', async () => {
