@@ -71,14 +71,19 @@ function zoneName(limits: RateLimits, kind: 'rps' | 'rpm' | 'conn'): string {
   return `${limits.zone}_${kind}`;
 }
 
+/** The request limits an Ingress sets, per second and per minute, each with its own zone. */
+function rates(limits: RateLimits): Array<{ zone: string; rate: string; burst: number }> {
+  return [
+    ...(limits.rps === null ? [] : [{ zone: zoneName(limits, 'rps'), rate: `${limits.rps}r/s`, burst: limits.rps * limits.burstMultiplier }]),
+    ...(limits.rpm === null ? [] : [{ zone: zoneName(limits, 'rpm'), rate: `${limits.rpm}r/m`, burst: limits.rpm * limits.burstMultiplier }]),
+  ];
+}
+
 function limitZone(limits: RateLimits): LimitZoneView {
   const id = shortHash(limits.zone);
   const allowlist =
     limits.allowlist.length === 0 ? null : { variable: `$portico_limit_spared_${id}`, keyVariable: `$portico_limit_key_${id}`, ranges: cidrs(limits.allowlist) };
-  const requests = [
-    ...(limits.rps === null ? [] : [{ zone: `zone=${zoneName(limits, 'rps')}:${ZONE_SIZE}`, rate: `rate=${limits.rps}r/s` }]),
-    ...(limits.rpm === null ? [] : [{ zone: `zone=${zoneName(limits, 'rpm')}:${ZONE_SIZE}`, rate: `rate=${limits.rpm}r/m` }]),
-  ];
+  const requests = rates(limits).map(({ zone, rate }) => ({ zone: `zone=${zone}:${ZONE_SIZE}`, rate: `rate=${rate}` }));
   const connections = limits.connections === null ? null : `zone=${zoneName(limits, 'conn')}:${ZONE_SIZE}`;
   return { allowlist, key: allowlist?.keyVariable ?? '$binary_remote_addr', requests, connections };
 }
@@ -141,12 +146,7 @@ export function locationPolicyView(server: Server, location: Location, workDir: 
   const { limits, externalAuth } = policy;
   const captures = (externalAuth?.responseHeaders ?? []).map((name, index) => ({ name, variable: `$portico_auth_${index}`, source: upstreamHeaderVariable(name) }));
   return {
-    limitRequests: limits
-      ? [
-          ...(limits.rps === null ? [] : [{ zone: `zone=${zoneName(limits, 'rps')}`, burst: limits.rps * limits.burstMultiplier }]),
-          ...(limits.rpm === null ? [] : [{ zone: `zone=${zoneName(limits, 'rpm')}`, burst: limits.rpm * limits.burstMultiplier }]),
-        ]
-      : [],
+    limitRequests: limits ? rates(limits).map(({ zone, burst }) => ({ zone: `zone=${zone}`, burst })) : [],
     limitConnections: limits?.connections ? { zone: zoneName(limits, 'conn'), count: limits.connections } : null,
     deny: cidrs(policy.deny),
     allow: cidrs(policy.allow),
