@@ -51,7 +51,7 @@ before(async () => {
       'all.yaml': [
         ingressClass('portico'),
         ...service('app', [POD], { ports: [{ port: 80, targetPort: port }] }),
-        tlsSecret('mtls-tls', selfSigned(['mtls.example.com'])),
+        tlsSecret('mtls-tls', selfSigned(['mtls.example.com', 'optional.example.com', 'helped.example.com'])),
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ca', namespace: 'default' }, type: 'Opaque', data: { 'ca.crt': Buffer.from(caPem).toString('base64') } },
         ingress('external', [{ host: 'external.example.com', paths: [{ path: '/', service: 'app' }] }], {
           annotations: { [`${A}/auth-url`]: authUrl, [`${A}/auth-response-headers`]: 'X-User' },
@@ -62,6 +62,14 @@ before(async () => {
         ingress('mtls', [{ host: 'mtls.example.com', paths: [{ path: '/', service: 'app' }] }], {
           tls: [{ hosts: ['mtls.example.com'], secretName: 'mtls-tls' }],
           annotations: { [`${A}/auth-tls-secret`]: 'default/ca', [`${A}/auth-tls-pass-certificate-to-upstream`]: 'true' },
+        }),
+        ingress('optional', [{ host: 'optional.example.com', paths: [{ path: '/', service: 'app' }] }], {
+          tls: [{ hosts: ['optional.example.com'], secretName: 'mtls-tls' }],
+          annotations: { [`${A}/auth-tls-secret`]: 'default/ca', [`${A}/auth-tls-verify-client`]: 'optional' },
+        }),
+        ingress('helped', [{ host: 'helped.example.com', paths: [{ path: '/', service: 'app' }] }], {
+          tls: [{ hosts: ['helped.example.com'], secretName: 'mtls-tls' }],
+          annotations: { [`${A}/auth-tls-secret`]: 'default/ca', [`${A}/auth-tls-error-page`]: 'https://help.example.com/certificates' },
         }),
       ],
     },
@@ -97,4 +105,16 @@ test('auth-tls-secret: without a client certificate, or with one of another CA, 
   assert.equal(answer.json?.headers['ssl-client-verify'], 'SUCCESS');
   assert.match(answer.json?.headers['ssl-client-subject-dn'] ?? '', /CN=client/);
   assert.match(decodeURIComponent(answer.json?.headers['ssl-client-cert'] ?? ''), /BEGIN CERTIFICATE/);
+});
+
+test('auth-tls-verify-client: optional serves a client without a certificate and tells the upstream; auth-tls-error-page redirects one', async () => {
+  const without = await get(portico, { host: 'optional.example.com', https: true });
+  assert.equal(without.status, 200);
+  assert.equal(without.json?.headers['ssl-client-verify'], 'NONE');
+  assert.equal((await get(portico, { host: 'optional.example.com', https: true, clientCertificate: client })).json?.headers['ssl-client-verify'], 'SUCCESS');
+
+  const helped = await get(portico, { host: 'helped.example.com', https: true });
+  assert.equal(helped.status, 302);
+  assert.equal(helped.headers.location, 'https://help.example.com/certificates');
+  assert.equal((await get(portico, { host: 'helped.example.com', https: true, clientCertificate: client })).status, 200);
 });
