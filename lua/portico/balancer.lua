@@ -35,6 +35,7 @@ local balancers = {} -- backend name -> strategy instance; absent when the backe
 local balancer_keys = {} -- backend name -> endpoints and balancing as one string, to keep unchanged instances
 local routes = {} -- route id ($portico_route) -> lanes instance
 local has_routes = false
+local observing = false -- some strategy learns from responses: the log phase has work to do
 
 local function endpoints_key(endpoints)
   local parts = {}
@@ -54,7 +55,7 @@ local function bracket_ipv6(endpoints)
 end
 
 local function rebuild(backends)
-  local next_balancers, next_keys, next_routes, any_route = {}, {}, {}, false
+  local next_balancers, next_keys, next_routes, any_route, any_observer = {}, {}, {}, false, false
   for _, backend in ipairs(backends) do
     local name, endpoints, balancing = backend.name, backend.endpoints, backend.balancing
     if #endpoints > 0 then
@@ -66,6 +67,7 @@ local function rebuild(backends)
         next_balancers[name] = strategies[balancing.strategy].new(endpoints, balancing, balancers[name])
       end
       next_keys[name] = key
+      any_observer = any_observer or next_balancers[name].observe ~= nil
     end
     for _, route in ipairs(backend.routes) do
       next_routes[route.route] = lanes.new(name, route.lanes)
@@ -73,6 +75,7 @@ local function rebuild(backends)
     end
   end
   balancers, balancer_keys, routes, has_routes = next_balancers, next_keys, next_routes, any_route
+  observing = any_observer
 end
 
 local function sync()
@@ -149,6 +152,9 @@ end
 
 -- log_by_lua: strategies that learn from responses (ewma) hear how long the answering endpoint took.
 function _M.log()
+  if not observing then
+    return
+  end
   local ctx = ngx.ctx
   local balancer = ctx.portico_balancer
   if not balancer or not balancer.observe then
