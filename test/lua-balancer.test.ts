@@ -48,6 +48,12 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
+/** A backend with a sticky cookie whose settings are valid except for `cookie`'s overrides. */
+function stickyBody(cookie: Record<string, unknown>): string {
+  const valid = { mode: 'balanced', name: 'route', path: '/', secure: false, changeOnFailure: false, conditionalSameSiteNone: false };
+  return JSON.stringify([{ name: 'x', endpoints: [], balancing: { strategy: 'sticky', cookie: { ...valid, ...cookie } }, routes: [] }]);
+}
+
 function backendsJson(ports: number[], address = '127.0.0.1'): string {
   return JSON.stringify([{ name: BACKEND, endpoints: ports.map((port) => ({ address, port })), balancing: { strategy: 'round_robin' }, routes: [] }]);
 }
@@ -131,6 +137,13 @@ test('the Lua balancer serves backends pushed over the configuration socket', as
       ['{"name": "x"}', /must be a JSON array/],
       ['[{"endpoints": []}]', /no string name/],
       ['[{"name": "x", "endpoints": [{"address": "127.0.0.1", "port": 0}]}]', /string address and a port/],
+      ['[{"name": "x", "endpoints": [], "balancing": {"strategy": "least_conn"}, "routes": []}]', /known strategy/],
+      ['[{"name": "x", "endpoints": [], "balancing": {"strategy": "chash", "hashBy": []}, "routes": []}]', /hashBy must be a non-empty array/],
+      ['[{"name": "x", "endpoints": [], "balancing": {"strategy": "chash", "hashBy": [{"variable": "a b"}]}, "routes": []}]', /variable name/],
+      [stickyBody({ name: 'a\r\nSet-Cookie: x' }), /valid name and path/],
+      [stickyBody({ path: '/a;Domain=evil' }), /valid name and path/],
+      [stickyBody({ sameSite: 'Sometimes' }), /sameSite/],
+      ['[{"name": "x", "endpoints": [], "balancing": {"strategy": "round_robin"}, "routes": [{"route": "r", "lanes": [{"backend": "y", "weight": 1, "weightTotal": 0}]}]}]', /weightTotal above 0/],
     ];
     for (const [body, reason] of refused) {
       const answer = await configRequest(workDir, 'POST', '/configuration/backends', body);

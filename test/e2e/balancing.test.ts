@@ -60,6 +60,14 @@ before(async () => {
       'sticky.yaml': [
         annotated('sticky', 'sticky.example.com', 'sticky', { affinity: 'cookie', 'session-cookie-name': 'route', 'session-cookie-max-age': '3600', 'session-cookie-samesite': 'Lax' }),
         annotated('persist', 'persist.example.com', 'persist', { affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-path': '/app' }),
+        ...podsService('samesite', PODS.slice(0, 1)),
+        annotated('samesite', 'samesite.example.com', 'samesite', {
+          affinity: 'cookie',
+          'session-cookie-samesite': 'None',
+          'session-cookie-conditional-samesite-none': 'true',
+          'session-cookie-secure': 'true',
+          'session-cookie-expires': '172800',
+        }),
       ],
       'ewma.yaml': [annotated('ewma', 'ewma.example.com', 'mixed', { 'load-balance': 'ewma' })],
       'failover.yaml': [
@@ -123,6 +131,15 @@ test('affinity cookie (balanced): the first answer sets the cookie, later reques
   const fresh = new Set<string>();
   for (let i = 0; i < 30; i++) fresh.add(podOf(await get(portico, { host: 'sticky.example.com' })));
   assert.ok(fresh.size > 1, 'new sessions all went to one endpoint');
+});
+
+test('affinity cookie attributes: Secure, Expires, and SameSite=None left out for browsers that reject it', async () => {
+  const modern = affinityCookie(await get(portico, { host: 'samesite.example.com', headers: { 'user-agent': 'Mozilla/5.0 Chrome/120.0.0.0 Safari/537.36' } }), 'INGRESSCOOKIE');
+  assert.match(modern?.attributes ?? '', /^Path=\/; HttpOnly; Secure; Expires=\w{3}, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d GMT; SameSite=None$/);
+  const expires = Date.parse((/Expires=([^;]+)/.exec(modern?.attributes ?? '')?.[1] ?? '').replace(/-/g, ' '));
+  assert.ok(Math.abs(expires - Date.now() - 172_800_000) < 60_000, 'expires two days from now');
+  const old = affinityCookie(await get(portico, { host: 'samesite.example.com', headers: { 'user-agent': 'Mozilla/5.0 Chrome/59.0.3071.115 Safari/537.36' } }), 'INGRESSCOOKIE');
+  assert.ok(old && !old.attributes.includes('SameSite'), `SameSite sent to Chrome 59: ${old?.attributes}`);
 });
 
 /** A cookie (from a fresh session) whose endpoint is `pod`, for `host`. */
