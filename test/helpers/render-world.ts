@@ -26,6 +26,8 @@ export interface World {
   configMap: V1ConfigMap;
   endpointAddress: string;
   servicePortName: string;
+  /** Data of the ConfigMap `default/headers`, which a `custom-headers` annotation may name. */
+  headers: Record<string, string>;
 }
 
 /** The healthy world: `app.example.com` with TLS, `/api` (Prefix) and `/` (Exact) to Service `echo`. */
@@ -46,6 +48,7 @@ export function world(): World {
     configMap: { metadata: { name: 'portico-controller', namespace: 'ingress' }, data: {} },
     endpointAddress: '10.0.0.1',
     servicePortName: 'http',
+    headers: { 'X-Fuzz': 'yes' },
   };
 }
 
@@ -55,7 +58,7 @@ export function toSnapshot(w: World): Snapshot {
     services: [service('echo', [{ name: w.servicePortName, port: 80, targetPort: 8080 as never }])],
     endpointSlices: [endpointSlice('echo', [{ name: w.servicePortName, port: 8080 }], [{ addresses: [w.endpointAddress], conditions: { ready: true } }])],
     secrets: w.secrets,
-    configMaps: [w.configMap, { metadata: { name: 'headers', namespace: 'default' }, data: { 'X-Fuzz': 'yes' } }],
+    configMaps: [w.configMap, { metadata: { name: 'headers', namespace: 'default' }, data: w.headers }],
   });
 }
 

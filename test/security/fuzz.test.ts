@@ -12,8 +12,9 @@ import { nginxTest, renderWorld, world, type Rendered } from '../helpers/render-
 import { allSites, type Site } from './sites.js';
 
 const CASES_PER_SITE = 20;
-const TIME_BUDGET_MS = 40_000;
-const NGINX_SAMPLE = 40;
+const TIME_BUDGET_MS = 30_000;
+/** nginx -t runs on every accepted hostile value and benign ones up to this many configurations. */
+const NGINX_SAMPLE = 60;
 
 const FRAGMENTS = [
   '\n', '\r\n', ';', '{', '}', '#', '"', "'", '`', '$', '$host', '${host}', '${x}', '$1', '\\', '\\"', ' ', '\t', '\u0000',
@@ -120,10 +121,15 @@ test('hostile values are rejected with a problem or keep the configuration struc
 
   // nginx -t on every accepted hostile value (few) and on a sample of the benign ones.
   const hostile = accepted.filter(({ site, value }) => value !== site.benign);
-  const sample = [...hostile, ...accepted.filter(({ site, value }) => value === site.benign).sort(() => random() - 0.5)].slice(0, Math.max(NGINX_SAMPLE, hostile.length));
   const workDir = await makeWorkDir(t);
   const settings = await testSettings(workDir);
-  const results = await Promise.all(sample.map(({ rendered }, index) => nginxTest(rendered.model, settings, `case-${index}`)));
+  const sample = [...hostile, ...accepted.filter(({ site, value }) => value === site.benign).sort(() => random() - 0.5)].slice(0, Math.max(NGINX_SAMPLE, hostile.length));
+  // A few at a time: each nginx -t loads the Lua module and parses the whole configuration.
+  const results: Array<{ exitCode: number; output: string }> = [];
+  for (let index = 0; index < sample.length; index += 8) {
+    const batch = sample.slice(index, index + 8);
+    results.push(...(await Promise.all(batch.map(({ rendered }, offset) => nginxTest(rendered.model, settings, `case-${index + offset}`)))));
+  }
   results.forEach((result, index) => {
     const { site, value } = sample[index]!;
     // The one check a pure parser cannot make: whether the log file's directory exists (see README, access-log-path).

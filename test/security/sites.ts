@@ -107,6 +107,30 @@ const FIELD_SITES: Site[] = [
   { name: 'Ingress name', benign: 'fuzz', put: (w, v) => void (w.ingress.metadata!.name = v) },
   { name: 'Ingress namespace', benign: 'default', put: (w, v) => void (w.ingress.metadata!.namespace = v) },
   { name: 'TLS Secret tls.crt', benign: 'KEEP', put: (w, v) => mutateSecret(w, 'app-tls', 'tls.crt', v) },
+  {
+    name: 'CA Secret ca.crt',
+    benign: 'KEEP',
+    put: (w, v) => {
+      w.ingress.metadata!.annotations![`${PREFIX}/auth-tls-secret`] = 'default/ca';
+      mutateSecret(w, 'ca', 'ca.crt', v);
+    },
+  },
+  {
+    name: 'custom-headers ConfigMap: header name',
+    benign: 'X-Fuzz',
+    put: (w, v) => {
+      w.ingress.metadata!.annotations![`${PREFIX}/custom-headers`] = 'default/headers';
+      w.headers = { [v]: 'yes' };
+    },
+  },
+  {
+    name: 'custom-headers ConfigMap: header value',
+    benign: 'yes',
+    put: (w, v) => {
+      w.ingress.metadata!.annotations![`${PREFIX}/custom-headers`] = 'default/headers';
+      w.headers = { 'X-Fuzz': v };
+    },
+  },
   { name: 'TLS Secret tls.key', benign: 'KEEP', put: (w, v) => mutateSecret(w, 'app-tls', 'tls.key', v) },
   {
     name: 'htpasswd Secret auth',
