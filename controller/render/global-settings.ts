@@ -35,7 +35,7 @@ export interface GlobalView {
   blockCidrs: string[];
   blockUserAgents: MapKey[];
   blockReferers: MapKey[];
-  /** Some block pattern exists: each server answers 403 to a matching request. */
+  /** Some block entry exists: each server answers 403 to a matching request. */
   blocking: boolean;
 }
 
@@ -93,6 +93,6 @@ export function globalView(settings: Settings): GlobalView {
     blockCidrs: settings.blockCidrs,
     blockUserAgents,
     blockReferers,
-    blocking: blockUserAgents.length + blockReferers.length > 0,
+    blocking: settings.blockCidrs.length + blockUserAgents.length + blockReferers.length > 0,
   };
 }

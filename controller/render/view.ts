@@ -46,7 +46,7 @@ export interface ServerView {
   keyFile: string;
   /** Send `$portico_hsts` (Strict-Transport-Security on HTTPS answers): the host is in an Ingress's spec.tls and `hsts` is on. */
   hsts: boolean;
-  /** Answer 403 to requests `block-user-agents` or `block-referers` match. */
+  /** Answer 403 to requests `block-cidrs`, `block-user-agents` or `block-referers` match. */
   blocking: boolean;
   locations: LocationView[];
   /** Named locations serving custom errors (`custom-http-errors`). */
