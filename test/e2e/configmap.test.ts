@@ -146,6 +146,12 @@ test('use-forwarded-headers trusts the proxy in front; block-cidrs and block-use
   assert.equal(trusted.json?.headers['x-forwarded-proto'], 'https');
   assert.equal(trusted.json?.headers['x-forwarded-host'], 'public.example.com');
   assert.equal((await get(portico, { host: 'plain.example.com', localAddress: '127.0.7.66' })).status, 403);
+  // A location allowing a source range that holds the blocked address still refuses it.
+  await portico.writeManifest('ranged.yaml', [ingress('ranged', [{ host: 'ranged.example.com', paths: [{ path: '/', service: 'app' }] }], {
+    annotations: { 'nginx.ingress.kubernetes.io/allowlist-source-range': '127.0.7.0/24' },
+  })]);
+  await eventually('the ranged Ingress served', async () => (await get(portico, { host: 'ranged.example.com', localAddress: '127.0.7.9' })).status === 200);
+  assert.equal((await get(portico, { host: 'ranged.example.com', localAddress: '127.0.7.66' })).status, 403);
   assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Mozilla EVIL-BOT' } })).status, 403);
   assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Exact Agent/1.0' } })).status, 403);
   assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Exact Agent/1.01' } })).status, 200);
