@@ -165,9 +165,10 @@ export class PolicyTable {
     const headers: AccessPolicy['responseHeaders'] = [];
     for (const [header, value] of Object.entries(configMap.data ?? {}).sort(([a], [b]) => compareText(a, b))) {
       if (!parseHeaderName(header).ok) return reject(`custom-headers: ${label}: key ${quote(header)} is not an HTTP header name`);
-      // Printable text only; `$` would be expanded by nginx as a variable.
-      if (!/^[\x20-\x23\x25-\x7e\t]{0,4096}$/.test(value)) {
-        return reject(`custom-headers: ${label}: value of ${quote(header)} must be printable ASCII without $ (at most 4096 characters)`);
+      // Printable text only (a tab is a control character to the quoting helper); `$` would be expanded by nginx
+      // as a variable; nginx reads one token into a 4 KiB buffer, name and value together.
+      if (!/^[\x20-\x23\x25-\x7e]{0,2048}$/.test(value)) {
+        return reject(`custom-headers: ${label}: value of ${quote(header)} must be printable ASCII without $ (at most 2048 characters)`);
       }
       headers.push({ name: header, value: value.trim() });
     }
