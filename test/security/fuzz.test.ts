@@ -12,7 +12,7 @@ import { nginxTest, renderWorld, world, type Rendered } from '../helpers/render-
 import { allSites, type Site } from './sites.js';
 
 const CASES_PER_SITE = 20;
-const TIME_BUDGET_MS = 30_000;
+const TIME_BUDGET_MS = 40_000;
 /** nginx -t runs on every accepted hostile value and benign ones up to this many configurations. */
 const NGINX_SAMPLE = 60;
 
