@@ -61,12 +61,14 @@ test('a host with its own certificate and a model default certificate pass nginx
   const settings = await testSettings(workDir);
   const own = await certificate(workDir, 'secure.com');
   const fallbackCertificate = await certificate(workDir, 'fallback.com');
-  const text = await assertNginxAccepts(settings, model([server('secure.com', [], { certificate: own.name })], {
+  const text = await assertNginxAccepts(settings, model([server('secure.com', [], { certificate: own.name }), server('plain.com', [])], {
     certificates: [own, fallbackCertificate].sort((a, b) => a.name.localeCompare(b.name)),
     defaultCertificate: fallbackCertificate.name,
   }));
   assert.ok(text.includes(`ssl_certificate "${certificatePaths(workDir, own.name).certFile}";`));
   assert.ok(!text.includes(settings.defaultCertificate.certFile), 'the model default replaces the settings default');
+  // plain.com shares the catch-all's TLS context: only the catch-all and secure.com load a certificate.
+  assert.equal(text.split('ssl_certificate "').length - 1, 2);
 });
 
 test('an Exact and a Prefix rule on the same path pass nginx -t with one exact location', async (t) => {

@@ -68,7 +68,8 @@ test('listen addresses follow the bind address; only the catch-all is default_se
   for (const [bindAddress, listens] of cases) {
     assert.deepEqual(view(modelWith([]), { bindAddress }).servers[0]?.listens, listens);
   }
-  assert.deepEqual(view(modelWith([host('foo.com')])).servers[1]?.listens, ['80', '443 ssl http2']);
+  // A host without TLS settings of its own shares the catch-all's TLS context: no `ssl` of its own.
+  assert.deepEqual(view(modelWith([host('foo.com')])).servers[1]?.listens, ['80', '443 http2']);
   assert.throws(() => view(modelWith([]), { bindAddress: 'localhost' }), { code: 'FLAG' });
   assert.throws(() => view(modelWith([]), { httpPort: 0 }), { code: 'FLAG' });
 });
@@ -83,17 +84,27 @@ test('the https redirect names the port unless it is 443, and drops a trailing s
   assert.equal(target({}, 0), null);
 });
 
-test('certificates: the host own, else the model default, else the settings default', () => {
+test('certificates: the host own, else the catch-all context with the model default, else the settings default', () => {
   const certificate = (name: string) => ({ name, secret: { kind: 'Secret', namespace: 'ns', name }, certPem: '', keyPem: '' });
-  const model = modelWith([host('own.com', { certificate: 'ns.own' }), host('other.com')], {
+  const model = modelWith([host('own.com', { certificate: 'ns.own' }), host('other.com'), host('fallback.com', { certificate: 'ns.fallback' })], {
     certificates: [certificate('ns.fallback'), certificate('ns.own')],
   });
-  const files = (m: Model) => view(m).servers.map((s) => s.certFile);
-  assert.deepEqual(files(model), ['/etc/default.crt', '/run/portico/certs/ns.own.crt', '/etc/default.crt']);
-  assert.deepEqual(files({ ...model, defaultCertificate: 'ns.fallback' }), [
-    '/run/portico/certs/ns.fallback.crt', '/run/portico/certs/ns.own.crt', '/run/portico/certs/ns.fallback.crt',
-  ]);
+  const files = (m: Model) => view(m).servers.map((s) => s.tls?.certFile ?? null);
+  assert.deepEqual(files(model), ['/etc/default.crt', '/run/portico/certs/ns.own.crt', null, '/run/portico/certs/ns.fallback.crt']);
+  // A host whose certificate is the default one needs no context of its own either.
+  assert.deepEqual(files({ ...model, defaultCertificate: 'ns.fallback' }), ['/run/portico/certs/ns.fallback.crt', '/run/portico/certs/ns.own.crt', null, null]);
   assert.throws(() => view(modelWith([host('foo.com', { certificate: 'ns.missing' })])), { code: 'TEMPLATE' });
+});
+
+test('a host verifying client certificates or with a server-snippet keeps a TLS context of its own', () => {
+  const clientCertificate = { caFile: 'ns.ca', verify: 'on' as const, depth: 1, errorPage: null };
+  const servers = view(modelWith([
+    host('verify.com', { policy: { ...PLAIN_SERVER.policy, clientCertificate } }),
+    host('snippet.com', { policy: { ...PLAIN_SERVER.policy, snippet: 'ssl_protocols TLSv1.3;' } }),
+  ])).servers;
+  assert.deepEqual(servers.map((s) => [s.tls?.certFile ?? null, s.listens[1]]), [
+    ['/etc/default.crt', '443 ssl http2 default_server'], ['/etc/default.crt', '443 ssl http2'], ['/etc/default.crt', '443 ssl http2'],
+  ]);
 });
 
 test('a model without exactly one catch-all server is refused', () => {

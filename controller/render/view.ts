@@ -42,8 +42,13 @@ export interface ServerView {
   aliases: string[];
   /** Arguments of each `listen` directive; built from validated settings only. */
   listens: string[];
-  certFile: string;
-  keyFile: string;
+  /**
+   * The server's own TLS context (certificate, client verification, snippet), or null to share the catch-all's,
+   * which serves the default certificate. nginx builds one OpenSSL context per server that has TLS directives
+   * or `listen … ssl`, costly in time and memory at thousands of hosts; a server with neither is reached by SNI
+   * through the catch-all's context (the port is TLS as soon as one server says `ssl`).
+   */
+  tls: { certFile: string; keyFile: string } | null;
   /** Send `$portico_hsts` (Strict-Transport-Security on HTTPS answers): the host is in an Ingress's spec.tls and `hsts` is on. */
   hsts: boolean;
   /** Answer 403 to requests `block-cidrs`, `block-user-agents` or `block-referers` match. */
@@ -113,20 +118,33 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     mapHashBucketSize: hashBucketSize([...global.blockUserAgents, ...global.blockReferers].flatMap((key) => key.exact ?? [])),
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
     accessPolicy: httpPolicyView(model),
-    servers: model.servers.map((server) => ({
-      ...serverName(server),
-      listens: listens(server, settings, model.settings),
-      ...(certificateFiles(server.certificate) ?? defaultCertificate),
-      hsts: server.sslRedirect && global.hsts !== null,
-      blocking: global.blocking,
-      aliases: server.aliases,
-      locations: locationViews(server, serviceNames, settings),
-      errorLocations: errorLocations(server),
-      policy: serverPolicyView(server, workDir, settings.resolvers),
-      wwwRedirect: server.redirectFrom === null ? null : { serverName: server.redirectFrom, target: `$scheme://${server.host}$portico_port_suffix$request_uri` },
-      metricKey: metricKey({ namespace: '', ingress: '', service: '', host: server.host }),
-    })),
+    servers: model.servers.map((server) => {
+      const tls = serverTls(server, certificateFiles(server.certificate), defaultCertificate);
+      return {
+        ...serverName(server),
+        listens: listens(server, tls !== null, settings, model.settings),
+        tls,
+        hsts: server.sslRedirect && global.hsts !== null,
+        blocking: global.blocking,
+        aliases: server.aliases,
+        locations: locationViews(server, serviceNames, settings),
+        errorLocations: errorLocations(server),
+        policy: serverPolicyView(server, workDir, settings.resolvers),
+        wwwRedirect: server.redirectFrom === null ? null : { serverName: server.redirectFrom, target: `$scheme://${server.host}$portico_port_suffix$request_uri` },
+        metricKey: metricKey({ namespace: '', ingress: '', service: '', host: server.host }),
+      };
+    }),
   };
+}
+
+type CertificateFiles = { certFile: string; keyFile: string };
+
+function serverTls(server: Server, own: CertificateFiles | null, defaultCertificate: CertificateFiles): CertificateFiles | null {
+  if (server.match === 'catch-all') return own ?? defaultCertificate;
+  if (own !== null && own.certFile !== defaultCertificate.certFile) return own;
+  // Client verification is a property of the context; a snippet may hold ssl_* directives, which need one too.
+  if (server.policy.clientCertificate !== null || server.policy.snippet !== null) return defaultCertificate;
+  return null;
 }
 
 function serverName(server: Server): Pick<ServerView, 'serverName' | 'serverNameIsRegex'> {
@@ -138,12 +156,12 @@ function serverName(server: Server): Pick<ServerView, 'serverName' | 'serverName
   return { serverName: host, serverNameIsRegex: false };
 }
 
-function listens(server: Server, settings: RenderSettings, global: Pick<Settings, 'useHttp2' | 'useProxyProtocol'>): string[] {
+function listens(server: Server, ownTls: boolean, settings: RenderSettings, global: Pick<Settings, 'useHttp2' | 'useProxyProtocol'>): string[] {
   const defaultServer = server.match === 'catch-all' ? ' default_server' : '';
   const proxyProtocol = global.useProxyProtocol ? ' proxy_protocol' : '';
   return [
     `${listenAddress(settings.bindAddress, settings.httpPort)}${proxyProtocol}${defaultServer}`,
-    `${listenAddress(settings.bindAddress, settings.httpsPort)} ssl${global.useHttp2 ? ' http2' : ''}${proxyProtocol}${defaultServer}`,
+    `${listenAddress(settings.bindAddress, settings.httpsPort)}${ownTls ? ' ssl' : ''}${global.useHttp2 ? ' http2' : ''}${proxyProtocol}${defaultServer}`,
   ];
 }
 
