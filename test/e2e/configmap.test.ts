@@ -156,3 +156,15 @@ test('use-forwarded-headers trusts the proxy in front; block-cidrs and block-use
   assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Exact Agent/1.0' } })).status, 403);
   assert.equal((await get(portico, { host: 'plain.example.com', headers: { 'user-agent': 'Exact Agent/1.01' } })).status, 200);
 });
+
+test('use-gzip compresses the gzip-types; proxy-body-size answers 413 beyond it; server-tokens off hides the version', async () => {
+  const gzipped = (answer: { headers: Record<string, unknown> }) => answer.headers['content-encoding'] === 'gzip';
+  assert.equal(gzipped(await get(portico, { host: 'plain.example.com', headers: { 'accept-encoding': 'gzip' } })), false);
+  await portico.writeManifest('configmap.yaml', configMap({ 'use-gzip': 'true', 'gzip-min-length': '10', 'proxy-body-size': '1k' }));
+  await eventually('gzip on', async () => gzipped(await get(portico, { host: 'plain.example.com', headers: { 'accept-encoding': 'gzip' } })));
+  const small = await get(portico, { host: 'plain.example.com', method: 'POST', body: 'x'.repeat(512) });
+  assert.equal(small.status, 200);
+  const large = await get(portico, { host: 'plain.example.com', method: 'POST', body: 'x'.repeat(4096) });
+  assert.equal(large.status, 413);
+  assert.equal(large.headers.server, 'nginx');
+});
