@@ -26,7 +26,17 @@ async function pinPortico(portico: Portico, cpu: number | null): Promise<void> {
   await pin([portico.child.pid ?? 0, master, ...(await childPids(master))], cpu);
 }
 
-export async function benchDataplane(options: { rounds: number; seconds: number }): Promise<DataplaneResult> {
+/** The backends, the static-upstream proxy and Portico in front of them, pinned; shared with cpu-per-request.ts. */
+export interface DataplaneTargets {
+  urls: { static: string; portico: string };
+  host: string;
+  cpu: { proxy: number | null; load: number | null };
+  /** The worker processes serving each target (one each: both run one worker). */
+  workers(): Promise<{ static: number[]; portico: number[] }>;
+  stop(): Promise<void>;
+}
+
+export async function startDataplaneTargets(): Promise<DataplaneTargets> {
   const cpu = cpuPlan();
   const backendPort = await freePort();
   const staticPort = await freePort();
@@ -42,14 +52,32 @@ export async function benchDataplane(options: { rounds: number; seconds: number 
     },
     args: ['--worker-processes', '1', '--log-level', 'info'],
   });
+  const stop = async (): Promise<void> => {
+    await portico.stop();
+    await staticProxy.stop();
+    await backends.stop();
+  };
   try {
     await pin([backends.child.pid ?? 0], cpu.load);
     await pin([staticProxy.child.pid ?? 0], cpu.proxy);
     await pinPortico(portico, cpu.proxy);
-    const targets = {
-      static: `http://127.0.0.1:${staticPort}/`,
-      portico: `http://127.0.0.1:${portico.httpPort}/`,
-    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    urls: { static: `http://127.0.0.1:${staticPort}/`, portico: `http://127.0.0.1:${portico.httpPort}/` },
+    host: HOST,
+    cpu,
+    workers: async () => ({ static: await childPids(staticProxy.child.pid ?? 0), portico: await childPids(await portico.masterPid()) }),
+    stop,
+  };
+}
+
+export async function benchDataplane(options: { rounds: number; seconds: number }): Promise<DataplaneResult> {
+  const setup = await startDataplaneTargets();
+  const { urls: targets, cpu } = setup;
+  try {
     const run = (url: string, seconds: number): Promise<WrkResult> =>
       runWrk(url, { host: HOST, seconds, connections: CONNECTIONS, cpu: cpu.load });
     // Warm both up (connections, JIT, first balancer build) before anything is counted.
@@ -75,8 +103,6 @@ export async function benchDataplane(options: { rounds: number; seconds: number 
       connections: CONNECTIONS,
     };
   } finally {
-    await portico.stop();
-    await staticProxy.stop();
-    await backends.stop();
+    await setup.stop();
   }
 }

@@ -5,22 +5,27 @@ import { execa } from 'execa';
 
 export interface WrkResult {
   rps: number;
+  /** Requests completed in the whole run. */
+  requests: number;
   p99Ms: number;
   /** Socket errors (connect, read, write, timeout) plus non-2xx/3xx answers. */
   errors: number;
 }
 
+// USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux architecture Portico runs on.
+const CLOCK_TICKS = 100;
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 
 /** Parses wrk's `--latency` report. */
 export function parseWrk(output: string): WrkResult {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]);
+  const requests = Number(/^\s*(\d+) requests in /m.exec(output)?.[1]);
   const p99 = /^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(output);
-  if (!Number.isFinite(rps) || !p99) throw new Error(`unreadable wrk output:\n${output}`);
+  if (!Number.isFinite(rps) || !Number.isFinite(requests) || !p99) throw new Error(`unreadable wrk output:\n${output}`);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
-  return { rps, p99Ms: Number(p99[1]) * (UNIT_MS[p99[2] ?? 'ms'] ?? 1), errors: socketErrors + non2xx };
+  return { rps, requests, p99Ms: Number(p99[1]) * (UNIT_MS[p99[2] ?? 'ms'] ?? 1), errors: socketErrors + non2xx };
 }
 
 /** One wrk run (one thread) with a Host header, pinned to `cpu` when the machine has more than one. */
@@ -40,6 +45,14 @@ export async function pin(pids: number[], cpu: number | null): Promise<void> {
 /** The CPUs for the proxy under test and for the load (wrk and backends); null pins nothing. */
 export function cpuPlan(): { proxy: number | null; load: number | null } {
   return cpus().length >= 2 ? { proxy: 0, load: 1 } : { proxy: null, load: null };
+}
+
+/** CPU time (user + system) a process has used so far, in seconds. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), counted from its closing parenthesis: utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /** Resident memory of a process in MiB (0 when it is gone). */
