@@ -87,17 +87,20 @@ export function renderWorld(w: World, settings: RenderSettings = RENDER_ONLY): R
   return { model, problems, text: render(model, settings).text };
 }
 
-/** Writes the files a model's configuration names (certificates, secret files) into settings.workDir, then runs `nginx -t`. */
-export async function nginxTest(model: Model, settings: RenderSettings, name: string): Promise<{ exitCode: number; output: string }> {
-  const { workDir } = settings;
-  await mkdir(join(workDir, 'certs'), { recursive: true });
-  await mkdir(join(workDir, 'secrets'), { recursive: true });
+/**
+ * Writes the files a model's configuration names (certificates, secret files) into a directory of its own under
+ * settings.workDir (cases tested side by side must not share certificate files), then runs `nginx -t`.
+ */
+export async function nginxTest(model: Model, base: RenderSettings, name: string): Promise<{ exitCode: number; output: string }> {
+  const workDir = join(base.workDir, name);
+  const settings = { ...base, workDir };
+  for (const dir of ['certs', 'secrets', 'tmp']) await mkdir(join(workDir, dir), { recursive: true });
   for (const certificate of model.certificates) {
     const files = certificatePaths(workDir, certificate.name);
     await writeFile(files.certFile, certificate.certPem);
     await writeFile(files.keyFile, certificate.keyPem);
   }
-  for (const file of (model as { secretFiles?: Array<{ name: string; content: string }> }).secretFiles ?? []) {
+  for (const file of model.secretFiles) {
     await writeFile(join(workDir, 'secrets', file.name), file.content);
   }
   const confFile = join(workDir, `${name}.conf`);
