@@ -1,11 +1,16 @@
 -- Picks the upstream peer for each proxied request from the backends the controller pushed (see configuration.lua).
 -- Per backend a strategy instance (one module of portico/balancer/ each) and per location with canaries a
 -- route of lanes (lanes.lua) are built when the pushed version changes; requests only look them up.
+--
+-- A plain location runs Lua in the balancer phase only: a backend without endpoints is sent to the internal
+-- server answering 503 (`$portico_unavailable_peer`, see nginx.conf.hbs), so only that error case pays a hop.
+-- Locations whose 503 must be nginx's own (error pages, gRPC or HTTPS upstreams) also run rewrite() first.
 local ngx_balancer = require("ngx.balancer")
 local cjson = require("cjson.safe")
 local lanes = require("portico.lanes")
 
 local ngx = ngx
+local ngx_var = ngx.var
 local ipairs = ipairs
 local tonumber = tonumber
 local string_find = string.find
@@ -34,7 +39,7 @@ local synced_version = nil
 local balancers = {} -- backend name -> strategy instance; absent when the backend has no endpoints
 local balancer_keys = {} -- backend name -> endpoints and balancing as one string, to keep unchanged instances
 local routes = {} -- route id ($portico_route) -> lanes instance
-local has_routes = false
+local routed = {} -- backend name -> true when some location of it has lanes: only those read $portico_route
 local observing = false -- some strategy learns from responses: the log phase has work to do
 
 local function endpoints_key(endpoints)
@@ -55,7 +60,7 @@ local function bracket_ipv6(endpoints)
 end
 
 local function rebuild(backends)
-  local next_balancers, next_keys, next_routes, any_route, any_observer = {}, {}, {}, false, false
+  local next_balancers, next_keys, next_routes, next_routed, any_observer = {}, {}, {}, {}, false
   for _, backend in ipairs(backends) do
     local name, endpoints, balancing = backend.name, backend.endpoints, backend.balancing
     if #endpoints > 0 then
@@ -64,17 +69,17 @@ local function rebuild(backends)
       if balancer_keys[name] == key then
         next_balancers[name] = balancers[name]
       else
-        next_balancers[name] = strategies[balancing.strategy].new(endpoints, balancing, balancers[name])
+        next_balancers[name] = strategies[balancing.strategy].new(backend, balancers[name])
       end
       next_keys[name] = key
       any_observer = any_observer or next_balancers[name].observe ~= nil
     end
     for _, route in ipairs(backend.routes) do
       next_routes[route.route] = lanes.new(name, route.lanes)
-      any_route = true
+      next_routed[name] = true
     end
   end
-  balancers, balancer_keys, routes, has_routes = next_balancers, next_keys, next_routes, any_route
+  balancers, balancer_keys, routes, routed = next_balancers, next_keys, next_routes, next_routed
   observing = any_observer
 end
 
@@ -95,28 +100,36 @@ end
 
 -- The backend serving this request: a lane's when the location has lanes and one is chosen (and has endpoints).
 local function choose_backend(name)
-  if not has_routes then
+  if not routed[name] then
     return name
   end
-  local route = routes[ngx.var.portico_route]
+  local route = routes[ngx_var.portico_route]
   -- An error page's location keeps the route variable of the location it came from: its backend is not the main one.
   if not route or route.main ~= name then
     return name
   end
-  local lane = route:choose()
+  local lane = route:choose(balancers)
   if lane and balancers[lane] then
     return lane
   end
   return name
 end
 
--- rewrite_by_lua: refreshes the worker's balancers if needed and answers 503 at once when there is no endpoint.
-function _M.rewrite()
+-- This request's balancer after refreshing the worker's balancers if needed; nil when its backend has no endpoint.
+local function request_balancer()
   sync()
-  local name = choose_backend(ngx.var.proxy_upstream_name)
+  local name = choose_backend(ngx_var.proxy_upstream_name)
   local balancer = balancers[name]
   if not balancer then
     ngx.log(ngx.WARN, "no endpoints for backend ", name)
+  end
+  return balancer
+end
+
+-- rewrite_by_lua, rendered only where the 503 must be nginx's own: answers it at once when there is no endpoint.
+function _M.rewrite()
+  local balancer = request_balancer()
+  if not balancer then
     return ngx.exit(ngx.HTTP_SERVICE_UNAVAILABLE)
   end
   -- Kept per request: another request may rebuild the worker's balancers before this one connects.
@@ -127,15 +140,22 @@ end
 function _M.balance()
   local ctx = ngx.ctx
   local balancer = ctx.portico_balancer
-  local endpoints = balancer.endpoints
+  if not balancer then
+    balancer = request_balancer()
+    ctx.portico_balancer = balancer
+  end
   local address, port
-  if get_last_failure() == nil then
+  if not balancer then
+    address = ngx_var.portico_unavailable_peer
+  elseif get_last_failure() == nil then
+    local endpoints = balancer.endpoints
     local tries = math_min(#endpoints - 1, MAX_RETRIES)
     if tries > 0 then
       set_more_tries(tries)
     end
     address, port, ctx.portico_endpoint = balancer:pick()
   else
+    local endpoints = balancer.endpoints
     local index = ctx.portico_endpoint % #endpoints + 1
     local endpoint = endpoints[index]
     address, port, ctx.portico_endpoint = endpoint.address, endpoint.port, index

@@ -1,6 +1,6 @@
 -- Canary lanes of one location (a route): which backend serves a request, the location's own or a lane's.
--- As in ingress-nginx, headers decide first, then cookies, then weights; with several lanes each phase tries
--- them in order (oldest canary Ingress first):
+-- As in ingress-nginx, a session (an affinity cookie of the main backend or a lane's) stays where it is; else
+-- headers decide, then cookies, then weights; with several lanes each phase tries them in order (oldest first):
 --   header: a lane's value (exact) or pattern matches, or, without either, the header says "always": that lane;
 --           "never": not that lane, whatever its cookie or weight say;
 --   cookie: "always": that lane; "never": not that lane;
@@ -57,9 +57,19 @@ function _M.new(main, lanes)
   return setmetatable({ main = main, lanes = compiled, count = #compiled, weighted = weighted }, mt)
 end
 
--- The backend for this request: a lane's, or nil for the location's own.
-function _M:choose()
+-- The backend for this request: a lane's, or nil for the location's own. balancers: backend name -> strategy.
+function _M:choose(balancers)
   local lanes, count = self.lanes, self.count
+  local main = balancers[self.main]
+  if main and main.affinitized and main:affinitized() then
+    return nil
+  end
+  for i = 1, count do
+    local balancer = balancers[lanes[i].backend]
+    if balancer and balancer.affinitized and balancer:affinitized() then
+      return lanes[i].backend
+    end
+  end
   stamp = stamp + 1
   local last_variable, last_value
   for i = 1, count do

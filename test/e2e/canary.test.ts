@@ -130,6 +130,25 @@ test('lanes: several canaries on one path, each selected by its own header value
   assert.ok(Math.abs(share - 0.2) < 0.07, `lane b share ${share}, expected 0.2 ± 0.07`);
 });
 
+test('with affinity, a session stays where its cookie puts it: on the main backend or on the canary', async () => {
+  const main = (annotations: Record<string, string>) =>
+    ingress('main', [{ host: HOST, paths: [{ path: '/', service: 'stable' }] }], { createdAt: '2024-01-01T00:00:00Z', annotations });
+  await portico.writeManifest('main.yaml', [main({ [`${PREFIX}/affinity`]: 'cookie' })]);
+  const canary = canaryIngress('weighted', 'canary', { 'canary-weight': '50', affinity: 'cookie' }, '2024-01-02T00:00:00Z');
+  await portico.writeManifest('canary.yaml', [canary]);
+  const sessions = await eventually('a session on each backend', async () => {
+    const found = new Map<string, string>();
+    for (let i = 0; i < 20; i++) {
+      const answer = await get(portico, { host: HOST });
+      const cookie = [answer.headers['set-cookie'] ?? []].flat().find((header) => header.startsWith('INGRESSCOOKIE='));
+      if (cookie) found.set(answer.json?.pod.split(':')[0] ?? '', cookie.split('; ')[0] ?? '');
+    }
+    return found.size === 2 ? found : undefined;
+  });
+  for (const [pod, cookie] of sessions) assert.equal(await onlyPod({ cookie }, 20), pod, `session ${cookie}`);
+  await portico.writeManifest('main.yaml', [main({})]);
+});
+
 test('removing every canary sends all traffic back to the main backend, without a reload', async () => {
   await withoutReload('canaries gone', [], async () => Object.keys(await spread(20, { 'x-lane': 'feature-a' })).join() === POD.stable);
 });

@@ -9,9 +9,9 @@ local setmetatable = setmetatable
 local _M = {}
 local mt = { __index = _M }
 
--- balancing.hashBy: array of { text = "..." } or { variable = "request_uri" } (validated by configuration.lua).
-function _M.new(endpoints, balancing)
-  local parts = balancing.hashBy
+-- backend.balancing.hashBy: array of { text = "..." } or { variable = "request_uri" } (validated by configuration.lua).
+function _M.new(backend)
+  local endpoints, parts = backend.endpoints, backend.balancing.hashBy
   local single = #parts == 1 and parts[1].variable or nil
   local instance = { endpoints = endpoints, ring = ring.new(endpoints), parts = parts, single = single, scratch = {} }
   return setmetatable(instance, mt)

@@ -13,7 +13,8 @@ local _M = {}
 local mt = { __index = _M }
 
 -- previous: this backend's instance before its endpoints changed, whose averages are kept (keyed by address).
-function _M.new(endpoints, _, previous)
+function _M.new(backend, previous)
+  local endpoints = backend.endpoints
   local keys = {}
   for i, endpoint in ipairs(endpoints) do
     keys[i] = endpoint.address .. ":" .. endpoint.port

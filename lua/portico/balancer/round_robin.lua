@@ -4,8 +4,9 @@ local setmetatable = setmetatable
 local _M = {}
 local mt = { __index = _M }
 
--- endpoints: non-empty array of { address = "10.0.0.1", port = 8080 }; balancer.lua reads it back as .endpoints.
-function _M.new(endpoints)
+-- backend.endpoints: non-empty array of { address = "10.0.0.1", port = 8080 }, read back by balancer.lua.
+function _M.new(backend)
+  local endpoints = backend.endpoints
   -- Workers start at different endpoints so that together they do not all hit the first one.
   local start = (ngx.worker.id() or 0) % #endpoints
   return setmetatable({ endpoints = endpoints, last = start }, mt)

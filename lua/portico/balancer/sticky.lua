@@ -1,6 +1,7 @@
 -- Session affinity (`affinity: cookie`). The affinity cookie holds, per `affinity-mode`:
---   balanced:   a random key, mapped onto the endpoints by a consistent-hash ring, so scaling moves about
---               1/N of sessions and a session whose endpoint went away lands on another without a new cookie;
+--   balanced:   a random key and a tag of its backend; the key is mapped onto the endpoints by a consistent-hash
+--               ring, so scaling moves about 1/N of sessions and a session whose endpoint went away lands on
+--               another without a new cookie;
 --   persistent: the digest of its endpoint, kept for as long as that endpoint exists (then a new one is set).
 -- The cookie is set in the balancer phase, before the upstream's response headers are added to the answer.
 local ring = require("portico.ring")
@@ -10,6 +11,7 @@ local ngx_var = ngx.var
 local ngx_md5 = ngx.md5
 local random = math.random
 local string_find = string.find
+local string_sub = string.sub
 local tostring = tostring
 local setmetatable = setmetatable
 
@@ -36,9 +38,9 @@ local function rejects_same_site_none(agent)
     and not string_find(agent, "Chrome", 1, true)
 end
 
--- balancing.cookie: see StickyCookie in controller/model/types.ts (validated by configuration.lua).
-function _M.new(endpoints, balancing)
-  local cookie = balancing.cookie
+-- backend.balancing.cookie: see StickyCookie in controller/model/types.ts (validated by configuration.lua).
+function _M.new(backend)
+  local endpoints, cookie = backend.endpoints, backend.balancing.cookie
   local digests, by_digest = {}, {}
   for i, endpoint in ipairs(endpoints) do
     local digest = ngx_md5(endpoint.address .. ":" .. endpoint.port)
@@ -58,6 +60,8 @@ function _M.new(endpoints, balancing)
     variable = "cookie_" .. cookie.name,
     persistent = cookie.mode == "persistent",
     ring = cookie.mode == "balanced" and ring.new(endpoints) or nil,
+    -- Tells this backend's balanced keys from another's, so a cookie says which backend a session is on.
+    tag = "." .. string_sub(ngx_md5(backend.name), 1, 8),
     digests = digests,
     by_digest = by_digest,
     attributes = attributes,
@@ -82,12 +86,22 @@ function _M:set_cookie(value)
   ngx.header["Set-Cookie"] = header
 end
 
--- The endpoint index a cookie value stands for, or nil when it names none of the current endpoints.
+-- The endpoint index a cookie value stands for, or nil when it is not a session of this backend's endpoints.
 function _M:find(value)
   if self.persistent then
     return self.by_digest[value]
   end
-  return self.ring:find(value)
+  local tag = self.tag
+  if #value > #tag and string_find(value, tag, -#tag, true) then
+    return self.ring:find(value)
+  end
+  return nil
+end
+
+-- Whether the request carries a session of this backend (canary lanes keep such requests here).
+function _M:affinitized()
+  local value = ngx_var[self.variable]
+  return value ~= nil and self:find(value) ~= nil
 end
 
 -- A fresh cookie value and its endpoint: the next endpoint in turn (persistent) or a random key (balanced).
@@ -97,7 +111,7 @@ function _M:new_session()
     self.last = index
     return self.digests[index], index
   end
-  local key = ngx_md5(tostring(random()) .. ngx.now() .. ngx.worker.pid())
+  local key = ngx_md5(tostring(random()) .. ngx.now() .. ngx.worker.pid()) .. self.tag
   return key, self.ring:find(key)
 end
 
