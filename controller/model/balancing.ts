@@ -47,7 +47,7 @@ export class BalancingTable {
       return null;
     }
     if (claimed.json === json || sameOwner(claimed.owner, owner)) return null;
-    return `backend ${quote(backend)} is balanced as ${quoteRef(claimed.owner)} asks (${claimed.balancing.strategy}); this Ingress's ${balancing.strategy} is ignored for it`;
+    return `backend ${quote(backend)} is balanced as the older Ingress ${quoteRef(claimed.owner)} asks (${claimed.balancing.strategy}); this Ingress's different ${balancing.strategy} settings are ignored for it`;
   }
 
   /** The backends with their claimed balancing (round robin where none was claimed). */
