@@ -115,6 +115,20 @@ test('upstream-hash-by: removing one of four endpoints moves only its keys (abou
   assert.ok(share > 0.1 && share < 0.4, `${moved.length} of ${paths.length} keys moved, expected about a quarter`);
 });
 
+test('upstream-hash-by on a header and literal text: one user stays on one endpoint whatever the URI', async () => {
+  await expectNoReload(async () => {
+    await portico.writeManifest('hash.yaml', [annotated('hash', 'hash.example.com', 'hashed', { 'upstream-hash-by': 'user:${http_x_user}' })]);
+    await eventually('requests hashed by user', async () => {
+      const pods = new Set<string>();
+      for (let i = 0; i < 12; i++) pods.add(podOf(await get(portico, { host: 'hash.example.com', path: `/page/${i}`, headers: { 'x-user': 'alice' } })));
+      return pods.size === 1;
+    });
+  });
+  const users = new Set<string>();
+  for (let i = 0; i < 30; i++) users.add(podOf(await get(portico, { host: 'hash.example.com', path: '/', headers: { 'x-user': `user-${i}` } })));
+  assert.ok(users.size > 1, 'thirty users all hashed onto one endpoint');
+});
+
 test('affinity cookie (balanced): the first answer sets the cookie, later requests with it stay on one endpoint', async () => {
   const first = await get(portico, { host: 'sticky.example.com' });
   const cookie = affinityCookie(first, 'route');
