@@ -15,7 +15,8 @@ export interface Rendered {
   hash: string;
 }
 
-const LOAD_TIMEOUT_MS = 15_000;
+/** A master parsing tens of thousands of servers on a busy node takes many seconds before its workers answer. */
+const LOAD_TIMEOUT_MS = 60_000;
 /** Diffs of huge configurations (thousands of servers changed at once) are cut short rather than stall the loop. */
 const DIFF_TIMEOUT_MS = 2_000;
 
@@ -150,13 +151,21 @@ export class Applier {
     throw new PorticoError('RELOAD_FAILED', `configuration ${hash.slice(0, 12)} not served after ${LOAD_TIMEOUT_MS} ms`);
   }
 
-  /** Logs the load with its diff and timings (`nginx -t`, then signal or start until the new hash is served). */
+  /**
+   * Logs the load with its timings (`nginx -t`, then signal or start until the new hash is served), and for a
+   * reload its diff. A first load logs only the size: a diff from nothing would copy the whole file into the log
+   * (tens of MB at thousands of Ingresses, held in memory several times over while it is built and written).
+   */
   private logDiff(before: string, after: Rendered, timings: { testMs: number; loadMs: number }): void {
+    if (!before) {
+      this.log.info({ hash: after.hash, ...timings, bytes: after.text.length }, 'configuration loaded');
+      return;
+    }
     const patch = createTwoFilesPatch('nginx.conf', 'nginx.conf', before, after.text, 'loaded', 'new', {
       context: 2,
       timeout: DIFF_TIMEOUT_MS,
     });
     const diff = patch ?? '(diff too large to compute; see nginx.conf in the work dir)';
-    this.log.info({ hash: after.hash, ...timings, diff }, before ? 'configuration reloaded' : 'configuration loaded');
+    this.log.info({ hash: after.hash, ...timings, diff }, 'configuration reloaded');
   }
 }
