@@ -23,6 +23,8 @@ export interface ScaleResult {
 
 const PER_FILE = 100;
 const DOMAIN = 'scale.example.com';
+/** A cold start past this counts as not ready (the size is reported with its error). */
+const READY_TIMEOUT_MS = 180_000;
 
 /** The objects of Ingress number i: its Service and EndpointSlice, the Ingress, and a TLS Secret for every tenth. */
 function tenant(i: number, certificate: TestCertificate): object[] {
@@ -40,13 +42,19 @@ function tenant(i: number, certificate: TestCertificate): object[] {
   ];
 }
 
-async function writeManifests(dir: string, count: number, certificate: TestCertificate): Promise<void> {
-  await writeFile(join(dir, 'class.yaml'), stringify(ingressClass('portico')));
+/** The manifest files of `count` tenants plus the IngressClass, by file name: multi-document YAML, PER_FILE tenants each. */
+export function scaleManifests(count: number, certificate: TestCertificate = selfSigned([`*.${DOMAIN}`])): Map<string, string> {
+  const files = new Map([['class.yaml', stringify(ingressClass('portico'))]]);
   for (let first = 0; first < count; first += PER_FILE) {
     const objects: object[] = [];
     for (let i = first; i < Math.min(first + PER_FILE, count); i++) objects.push(...tenant(i, certificate));
-    await writeFile(join(dir, `tenants-${first}.yaml`), objects.map((object) => stringify(object)).join('---\n'));
+    files.set(`tenants-${first}.yaml`, objects.map((object) => stringify(object)).join('---\n'));
   }
+  return files;
+}
+
+async function writeManifests(dir: string, count: number, certificate: TestCertificate): Promise<void> {
+  for (const [name, text] of scaleManifests(count, certificate)) await writeFile(join(dir, name), text);
 }
 
 async function nginxRssMb(portico: Portico): Promise<number> {
@@ -74,7 +82,7 @@ async function measureScale(count: number, certificate: TestCertificate): Promis
   try {
     await writeManifests(dir, count, certificate);
     const started = performance.now();
-    const portico = await startPortico({ args: ['--manifests', dir, '--log-level', 'debug'] });
+    const portico = await startPortico({ args: ['--manifests', dir, '--log-level', 'debug'], readyTimeoutMs: READY_TIMEOUT_MS });
     const readyS = (performance.now() - started) / 1000;
     try {
       // One structural change at this scale: a new Ingress, rendered, tested and reloaded.

@@ -44,6 +44,8 @@ export interface StartOptions {
   kubeconfig?: string;
   /** Extra environment (the downward API's POD_NAME, NODE_NAME, …). */
   env?: Record<string, string>;
+  /** How long to wait for /readyz 200 (default 30 s; the scale bench starts with thousands of Ingresses). */
+  readyTimeoutMs?: number;
 }
 
 export async function startPortico(options: StartOptions = {}): Promise<Portico> {
@@ -116,7 +118,7 @@ export async function startPortico(options: StartOptions = {}): Promise<Portico>
       await rm(root, { recursive: true, force: true });
     },
   };
-  await eventually('Portico /readyz 200', async () => (await get(portico, { path: '/readyz', port: statusPort })).status === 200, 30_000).catch(
+  await eventually('Portico /readyz 200', async () => (await get(portico, { path: '/readyz', port: statusPort })).status === 200, options.readyTimeoutMs ?? 30_000).catch(
     async (err: unknown) => {
       await portico.stop();
       throw err;

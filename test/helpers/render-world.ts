@@ -69,7 +69,7 @@ export interface Rendered {
 }
 
 /** Settings for rendering only (no files needed); nginxTest renders again for its own work dir. */
-const RENDER_ONLY: RenderSettings = {
+export const RENDER_ONLY: RenderSettings = {
   httpPort: 8080,
   httpsPort: 8443,
   bindAddress: '127.0.0.1',
