@@ -48,6 +48,8 @@ const TABLE: Table = {
     ],
     rejects: ['request_uri', '$request_body', '$http_', '$ssl_client_cert', '$remote_addr;', '$uri $args', ''],
   },
+  upstreamHashBySubset: { accepts: [['true', true]], rejects: ['subset'] },
+  upstreamHashBySubsetSize: { accepts: [['3', 3], ['10', 10]], rejects: ['0', '101', 'three'] },
   affinity: { accepts: [['cookie', 'cookie']], rejects: ['Cookie', 'header'] },
   affinityMode: { accepts: [['persistent', 'persistent'], ['balanced', 'balanced']], rejects: ['sticky'] },
   sessionCookieName: { accepts: [['route', 'route'], ['my-Cookie_1', 'my-Cookie_1']], rejects: ['a=b', 'a,b', ''] },

@@ -29,7 +29,7 @@ import { serverAlias } from './server-alias.js';
 import { serviceUpstream } from './service-upstream.js';
 import { forceSslRedirect, preserveTrailingSlash, sslRedirect } from './ssl-redirect.js';
 import type { Annotation } from './types.js';
-import { upstreamHashBy } from './upstream-hash-by.js';
+import { upstreamHashBy, upstreamHashBySubset, upstreamHashBySubsetSize } from './upstream-hash-by.js';
 import { upstreamVhost } from './upstream-vhost.js';
 import { useRegex } from './use-regex.js';
 import { xForwardedPrefix } from './x-forwarded-prefix.js';
@@ -69,6 +69,8 @@ export const ANNOTATIONS = {
   // Balancing
   loadBalance,
   upstreamHashBy,
+  upstreamHashBySubset,
+  upstreamHashBySubsetSize,
   // Session affinity
   affinity,
   affinityMode,

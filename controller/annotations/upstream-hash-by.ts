@@ -5,7 +5,9 @@
  */
 import type { HashKeyPart } from '../model/types.js';
 import { accept, type Checked, reject } from '../model/validate.js';
+import { locationSetting } from './setting.js';
 import { annotation } from './types.js';
+import { integerIn, parseBoolean } from './validators.js';
 
 /** Request coordinates a key may use whole. */
 const VARIABLES = new Set([
@@ -41,3 +43,12 @@ export const upstreamHashBy = annotation<HashKeyPart[] | null>({
   doc: 'consistent hashing of requests onto endpoints by this key, e.g. `$request_uri`, `$remote_addr`, `$http_x_user` or `$host$request_uri`; adding or removing an endpoint moves about 1/N of keys',
   parse: parseHashKey,
 });
+
+export const upstreamHashBySubset = locationSetting(
+  'upstream-hash-by-subset',
+  false,
+  'hash keys onto groups of `upstream-hash-by-subset-size` endpoints instead of single ones, and pick at random within the group',
+  parseBoolean,
+);
+
+export const upstreamHashBySubsetSize = locationSetting('upstream-hash-by-subset-size', 3, 'endpoints per group of `upstream-hash-by-subset`', integerIn(1, 100));

@@ -29,7 +29,9 @@ export function balancingOf(values: AnnotationValues, path: { path: string; matc
       },
     };
   }
-  if (values.upstreamHashBy !== null) return { strategy: 'chash', hashBy: values.upstreamHashBy };
+  if (values.upstreamHashBy !== null) {
+    return { strategy: 'chash', hashBy: values.upstreamHashBy, subsetSize: values.upstreamHashBySubset ? values.upstreamHashBySubsetSize : null };
+  }
   return values.loadBalance === 'ewma' ? { strategy: 'ewma' } : DEFAULT;
 }
 

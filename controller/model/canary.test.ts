@@ -76,7 +76,7 @@ test('balancing: affinity wins over upstream-hash-by, which wins over load-balan
     cookie: { mode: 'balanced', name: 'INGRESSCOOKIE', path: '/app', maxAge: null, expires: null, sameSite: null, conditionalSameSiteNone: false, secure: false, changeOnFailure: false },
   });
   const hashed = build(foo('a', 'web', '2024-01-01T00:00:00Z', { 'upstream-hash-by': '$remote_addr', 'load-balance': 'ewma' }));
-  assert.deepEqual(hashed.backends['default.web.80']?.balancing, { strategy: 'chash', hashBy: [{ variable: 'remote_addr' }] });
+  assert.deepEqual(hashed.backends['default.web.80']?.balancing, { strategy: 'chash', hashBy: [{ variable: 'remote_addr' }], subsetSize: null });
 
   const older = foo('older', 'web', '2024-01-01T00:00:00Z', { 'load-balance': 'ewma' }, '/a');
   const newer = foo('newer', 'web', '2024-01-02T00:00:00Z', { 'upstream-hash-by': '$uri' }, '/b');

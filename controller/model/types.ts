@@ -227,7 +227,8 @@ export type HashKeyPart = { text: string } | { variable: string };
 export type Balancing =
   | { strategy: 'round_robin' }
   | { strategy: 'ewma' }
-  | { strategy: 'chash'; hashBy: HashKeyPart[] }
+  /** `subsetSize`: keys map onto groups of this many endpoints, picked from at random (`upstream-hash-by-subset`). */
+  | { strategy: 'chash'; hashBy: HashKeyPart[]; subsetSize: number | null }
   | { strategy: 'sticky'; cookie: StickyCookie };
 
 /** Session affinity by cookie (`affinity: cookie` and the `session-cookie-*` annotations). */

@@ -88,7 +88,13 @@ end
 local STRATEGIES = {
   round_robin = function() end,
   ewma = function() end,
-  chash = function(balancing) return check_hash_by(balancing.hashBy) end,
+  chash = function(balancing)
+    local size = balancing.subsetSize
+    if size ~= nil and not (is_count(size) and size >= 1) then
+      return "subsetSize must be a whole number above 0"
+    end
+    return check_hash_by(balancing.hashBy)
+  end,
   sticky = function(balancing) return check_cookie(balancing.cookie) end,
 }
 

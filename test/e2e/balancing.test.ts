@@ -57,6 +57,10 @@ before(async () => {
       'class.yaml': [ingressClass('portico')],
       'services.yaml': [...podsService('hashed', PODS), ...podsService('sticky', PODS.slice(0, 3)), ...podsService('persist', PODS.slice(0, 3)), ...podsService('mixed', [FAST, SLOW])],
       'hash.yaml': [annotated('hash', 'hash.example.com', 'hashed', {})],
+      'subset.yaml': [
+        ...podsService('subset', PODS),
+        annotated('subset', 'subset.example.com', 'subset', { 'upstream-hash-by': '$request_uri', 'upstream-hash-by-subset': 'true', 'upstream-hash-by-subset-size': '2' }),
+      ],
       'sticky.yaml': [
         annotated('sticky', 'sticky.example.com', 'sticky', { affinity: 'cookie', 'session-cookie-name': 'route', 'session-cookie-max-age': '3600', 'session-cookie-samesite': 'Lax' }),
         annotated('persist', 'persist.example.com', 'persist', { affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-path': '/app' }),
@@ -127,6 +131,18 @@ test('upstream-hash-by on a header and literal text: one user stays on one endpo
   const users = new Set<string>();
   for (let i = 0; i < 30; i++) users.add(podOf(await get(portico, { host: 'hash.example.com', path: '/', headers: { 'x-user': `user-${i}` } })));
   assert.ok(users.size > 1, 'thirty users all hashed onto one endpoint');
+});
+
+test('upstream-hash-by-subset: a key maps to a group of endpoints, requests spread within it', async () => {
+  const groups = new Set<string>();
+  for (const path of ['/a', '/b', '/c', '/d', '/e', '/f']) {
+    const pods = new Set<string>();
+    for (let i = 0; i < 20; i++) pods.add(podOf(await get(portico, { host: 'subset.example.com', path })));
+    assert.equal(pods.size, 2, `${path} went to ${[...pods].join(', ')}`);
+    groups.add([...pods].sort().join(' '));
+  }
+  // Four endpoints in groups of two, in address order.
+  for (const group of groups) assert.ok([PODS.slice(0, 2).join(' '), PODS.slice(2, 4).join(' ')].includes(group), group);
 });
 
 test('affinity cookie (balanced): the first answer sets the cookie, later requests with it stay on one endpoint', async () => {
