@@ -131,6 +131,27 @@ describe('parseManifests', () => {
     ]);
   });
 
+  it('reads YAML 1.2 core values as the API server does: timestamps and `<<` stay as written', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, creationTimestamp: 2024-01-01T00:00:00Z}\ndata: {<<: {a: b}, on: yes}\n';
+    const [object] = parseManifests(text, 'c.yaml').objects;
+    assert.equal(object?.obj.metadata?.creationTimestamp, '2024-01-01T00:00:00Z');
+    assert.deepEqual((object?.obj as { data?: unknown }).data, { '<<': { a: 'b' }, on: 'yes' });
+  });
+
+  it('keeps a __proto__ key as data, never as a prototype', () => {
+    const [object] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n__proto__: {polluted: 1}\n', 'p.yaml').objects;
+    assert.equal(Object.getPrototypeOf(object?.obj), Object.prototype);
+    assert.equal(({} as { polluted?: number }).polluted, undefined);
+  });
+
+  it('refuses a document whose aliases expand far past its text (an alias bomb)', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [name, inner] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) levels.push(`${name}: &${name} [${Array(10).fill(`*${inner}`).join(', ')}]`);
+    const { objects, errors } = parseManifests([...levels, 'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: x}'].join('\n'), 'bomb.yaml');
+    assert.deepEqual(objects, []);
+    assert.match(errors[0] ?? '', /^bomb\.yaml: document 1: its aliases expand to more than \d+ values$/);
+  });
+
   it('returns nothing for an empty file', () => {
     assert.deepEqual(parseManifests('', 'empty.yaml'), { objects: [], errors: [] });
   });
