@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log.js';
 import { PorticoError } from '../errors.js';
-import { CONFIG_SOCKET } from '../render/settings.js';
+import { CONFIG_SOCKET, UNAVAILABLE_SOCKET } from '../render/settings.js';
 import { testConfiguration, type NginxMaster } from './master.js';
 
 export interface NginxOptions {
@@ -69,8 +69,8 @@ export class Nginx implements NginxMaster {
   /** Starts the master on `confFile`; resolves once the process is spawned. */
   start(confFile: string): void {
     this.stopping = false;
-    // A master killed with SIGKILL leaves its unix socket behind, and nginx refuses to bind over it.
-    rmSync(join(this.options.workDir, CONFIG_SOCKET), { force: true });
+    // A master killed with SIGKILL leaves its unix sockets behind, and nginx refuses to bind over them.
+    for (const socket of [CONFIG_SOCKET, UNAVAILABLE_SOCKET]) rmSync(join(this.options.workDir, socket), { force: true });
     const child = execa(this.options.binary, ['-e', 'stderr', '-p', this.options.workDir, '-c', confFile], {
       reject: false,
       stdin: 'ignore',

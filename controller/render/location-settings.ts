@@ -37,6 +37,12 @@ export interface LocationSettingsView {
   directives: Directive[];
   intercept: boolean;
   errorPages: ErrorPage[];
+  /**
+   * Check for endpoints in the rewrite phase, answering nginx's own 503 at once: error pages need it (they do not
+   * intercept upstream answers), and so do gRPC and HTTPS upstreams (the internal 503 server speaks plain HTTP/1.1).
+   * Other locations leave it to the balancer phase (lua/portico/balancer.lua), one Lua phase less per request.
+   */
+  earlyBackendCheck: boolean;
   /** ingress-nginx's `$namespace`, `$ingress_name`, `$service_name`, `$service_port`; null without an Ingress. */
   names: { namespace: string; ingress: string; service: string; port: string } | null;
 }
@@ -133,6 +139,7 @@ export function locationSettings(
     // Upstream answers are replaced only for the listed codes; a 503 from Lua is nginx's own and needs no interception.
     intercept: errorBackend !== null && errors.codes.length > 0,
     errorPages: errorPageCodes(errors).map((code) => ({ code, target: errorLocationName(errorBackend ?? '', code) })),
+    earlyBackendCheck: upstream.protocol !== 'HTTP' || errorBackend !== null,
     names: names(location, serviceNames),
   };
 }

@@ -24,6 +24,9 @@ export interface RenderSettings {
 /** Unix socket file name, inside workDir, of the configuration endpoint. */
 export const CONFIG_SOCKET = 'portico.sock';
 
+/** Unix socket file name, inside workDir, of the internal server answering 503 for backends without endpoints. */
+export const UNAVAILABLE_SOCKET = 'unavailable.sock';
+
 /** Where apply writes a model SecretFile (htpasswd files, CA bundles), and where the configuration reads it. */
 export function secretFilePath(workDir: string, name: string): string {
   return `${workDir}/secrets/${name}`;

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { PorticoError } from '../errors.js';
 import type { Location, Model, Server } from '../model/types.js';
 import { metricKey } from '../metrics/key.js';
-import { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
+import { CONFIG_SOCKET, UNAVAILABLE_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
 import { errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
 import { locationRegex } from './regex-locations.js';
 import { type HttpPolicyView, httpPolicyView, type LocationPolicyView, locationPolicyView, type ServerPolicyView, serverPolicyView } from './policy-view.js';
@@ -29,6 +29,8 @@ export interface ConfigView {
   mapHashBucketSize: number;
   /** `unix:<workDir>/portico.sock`. */
   configSocket: string;
+  /** `unix:<workDir>/unavailable.sock`: where the balancer sends requests whose backend has no endpoint. */
+  unavailableSocket: string;
   /** Limit zones of the Ingresses' access policies (templates/http-policy.hbs). */
   accessPolicy: HttpPolicyView;
   servers: ServerView[];
@@ -117,6 +119,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     serverNamesHashMaxSize: Math.max(512, 2 * exactHosts.length),
     mapHashBucketSize: hashBucketSize([...global.blockUserAgents, ...global.blockReferers].flatMap((key) => key.exact ?? [])),
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
+    unavailableSocket: `unix:${workDir}/${UNAVAILABLE_SOCKET}`,
     accessPolicy: httpPolicyView(model),
     servers: model.servers.map((server) => {
       const tls = serverTls(server, certificateFiles(server.certificate), defaultCertificate);
