@@ -53,7 +53,13 @@ test('/metrics counts the requests OpenResty answered, by route, method and stat
   assert.equal((await get(portico, { host: 'app.example.com', method: 'PROPFIND' })).status, 200);
   assert.equal((await get(portico, { host: 'unknown.example.com' })).status, 404);
 
-  const text = await metrics();
+  // Each worker adds its counts to the shared dict once a second: poll until every request is in.
+  let text = '';
+  await eventually('all six requests counted', async () => {
+    text = await metrics();
+    const durations = sample(text, `portico_request_duration_seconds_count{${ROUTE}}`);
+    return durations === 5 && sample(text, 'portico_requests_total{namespace="",ingress="",service="",host="",method="GET",status_class="4xx"}') === 1;
+  });
   assert.equal(sample(text, `portico_requests_total{${ROUTE},method="GET",status_class="2xx"}`), 3);
   assert.equal(sample(text, `portico_requests_total{${ROUTE},method="POST",status_class="2xx"}`), 1);
   // Methods outside the standard set share one series, so clients cannot create series at will.
