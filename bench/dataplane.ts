@@ -48,6 +48,8 @@ export async function startDataplaneTargets(): Promise<DataplaneTargets> {
         ingressClass('portico'),
         ...service('bench', PODS, { ports: [{ port: 80, targetPort: backendPort }] }),
         ingress('bench', [{ host: HOST, paths: [{ path: '/', service: 'bench' }] }]),
+        // Like the static proxy, no access log: the comparison is of proxying alone.
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'portico-controller', namespace: 'default' }, data: { 'access-log-path': 'off' } },
       ],
     },
     args: ['--worker-processes', '1', '--log-level', 'info'],
