@@ -1,8 +1,10 @@
 /**
  * Balancing strategies side by side: one Portico, one host per strategy over the same fast backends, wrk
- * against each in turn. `npx tsx bench/strategies.ts` prints requests per second and p99 per host; the
- * round_robin row is the baseline the others (and later changes) are read against.
+ * against each in turn. `npx tsx bench/strategies.ts` prints per host the requests per second, p99, and the
+ * nginx worker's CPU time per request: unlike throughput, that last one holds on a busy machine. The
+ * round-robin row is the baseline the others (and later changes) are read against.
  */
+import { readFile } from 'node:fs/promises';
 import { freePort } from '../test/helpers/processes.js';
 import { startPortico } from '../test/helpers/portico.js';
 import { ingress, ingressClass, service } from '../test/helpers/manifests.js';
@@ -26,6 +28,12 @@ const HOSTS: Record<string, Record<string, string>> = {
   // Two lanes selected by a header wrk does not send: every request reads it, then draws the weight.
   lanes: {},
 };
+
+/** CPU time a process has used, in ms (utime + stime from /proc, at the usual 100 ticks per second). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 const prefixed = (annotations: Record<string, string>) => Object.fromEntries(Object.entries(annotations).map(([key, value]) => [`${PREFIX}/${key}`, value]));
 
@@ -55,18 +63,23 @@ const portico = await startPortico({ manifests: { 'bench.yaml': manifests(port) 
 try {
   await pin([backends.child.pid ?? 0], cpu.load);
   const master = await portico.masterPid();
-  await pin([portico.child.pid ?? 0, master, ...(await childPids(master))], cpu.proxy);
-  const run = (host: string, duration: number): Promise<WrkResult> =>
-    runWrk(`http://127.0.0.1:${portico.httpPort}/`, { host, seconds: duration, connections: CONNECTIONS, cpu: cpu.load });
+  const [worker = 0] = await childPids(master);
+  await pin([portico.child.pid ?? 0, master, worker], cpu.proxy);
+  const run = async (host: string, duration: number): Promise<WrkResult & { cpuUs: number }> => {
+    const before = await cpuMs(worker);
+    const result = await runWrk(`http://127.0.0.1:${portico.httpPort}/`, { host, seconds: duration, connections: CONNECTIONS, cpu: cpu.load });
+    return { ...result, cpuUs: ((await cpuMs(worker)) - before) * 1000 / (result.rps * duration) };
+  };
   for (const host of Object.keys(HOSTS)) await run(host, 1);
-  const results = new Map<string, WrkResult[]>(Object.keys(HOSTS).map((host) => [host, []]));
+  const results = new Map<string, Array<WrkResult & { cpuUs: number }>>(Object.keys(HOSTS).map((host) => [host, []]));
   for (let round = 0; round < rounds; round++) {
     for (const host of Object.keys(HOSTS)) results.get(host)?.push(await run(host, seconds));
   }
-  process.stdout.write(`| strategy | req/s | p99 ms | errors |\n| --- | --- | --- | --- |\n`);
+  process.stdout.write(`| strategy | req/s | p99 ms | worker CPU µs/request | errors |\n| --- | --- | --- | --- | --- |\n`);
   for (const [host, runs] of results) {
     const errors = runs.reduce((sum, r) => sum + r.errors, 0);
-    process.stdout.write(`| ${host} | ${Math.round(median(runs.map((r) => r.rps)))} | ${median(runs.map((r) => r.p99Ms)).toFixed(2)} | ${errors} |\n`);
+    const columns = [Math.round(median(runs.map((r) => r.rps))), median(runs.map((r) => r.p99Ms)).toFixed(2), median(runs.map((r) => r.cpuUs)).toFixed(1), errors];
+    process.stdout.write(`| ${host} | ${columns.join(' | ')} |\n`);
   }
 } finally {
   await portico.stop();
