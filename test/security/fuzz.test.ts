@@ -119,11 +119,13 @@ test('hostile values are rejected with a problem or keep the configuration struc
   t.diagnostic(`${cases} cases, ${rejected} rejected with a problem, ${accepted.length} accepted (benign included) in ${Date.now() - started} ms`);
   assert.ok(cases >= 2000, `only ${cases} cases ran within the time budget`);
 
-  // nginx -t on every accepted hostile value (few) and on a sample of the benign ones.
-  const hostile = accepted.filter(({ site, value }) => value !== site.benign);
+  // nginx -t on every accepted hostile value (few) and on a sample of the benign ones. Not on access-log-path:
+  // nginx -t creates the log file, as root, wherever the path points (the structure check above covers it).
+  const testable = accepted.filter(({ site }) => site.name !== 'ConfigMap access-log-path');
+  const hostile = testable.filter(({ site, value }) => value !== site.benign);
   const workDir = await makeWorkDir(t);
   const settings = await testSettings(workDir);
-  const sample = [...hostile, ...accepted.filter(({ site, value }) => value === site.benign).sort(() => random() - 0.5)].slice(0, Math.max(NGINX_SAMPLE, hostile.length));
+  const sample = [...hostile, ...testable.filter(({ site, value }) => value === site.benign).sort(() => random() - 0.5)].slice(0, Math.max(NGINX_SAMPLE, hostile.length));
   // A few at a time: each nginx -t loads the Lua module and parses the whole configuration.
   const results: Array<{ exitCode: number; output: string }> = [];
   for (let index = 0; index < sample.length; index += 8) {
@@ -132,8 +134,6 @@ test('hostile values are rejected with a problem or keep the configuration struc
   }
   results.forEach((result, index) => {
     const { site, value } = sample[index]!;
-    // The one check a pure parser cannot make: whether the log file's directory exists (see README, access-log-path).
-    if (site.name === 'ConfigMap access-log-path' && /open\(\) ".*" failed \(2: No such file or directory\)/.test(result.output)) return;
     if (result.exitCode !== 0) failures.push(`${site.name} ${JSON.stringify(value.slice(0, 80))}: nginx -t failed: ${result.output.slice(0, 300)}`);
   });
   t.diagnostic(`nginx -t passed on ${sample.length} accepted configurations`);
