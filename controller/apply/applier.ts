@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createTwoFilesPatch } from 'diff';
 import type { Logger } from '../log.js';
 import type { Backend, Model } from '../model/types.js';
 import { PorticoError } from '../errors.js';
 import { CONFIG_SOCKET } from '../render/settings.js';
+import { configDiff } from './config-diff.js';
 import { loadedConfigHash, pushBackends } from './dynamic.js';
 import { EXTERNAL_NAME_TTL_MS, ExternalNameResolver } from './external-names.js';
 import { pruneCertificates, pruneSecretFiles, writeAtomic, writeCertificates, writeSecretFiles } from './files.js';
@@ -103,7 +103,7 @@ export class Applier {
     this.servedOnce = true;
     await pruneCertificates(this.workDir, model.certificates);
     await pruneSecretFiles(this.workDir, model.secretFiles);
-    this.logDiff(previous?.rendered.text ?? '', rendered, { testMs, loadMs });
+    this.logDiff(previous?.rendered ?? null, rendered, { testMs, loadMs });
   }
 
   /**
@@ -156,16 +156,13 @@ export class Applier {
    * reload its diff. A first load logs only the size: a diff from nothing would copy the whole file into the log
    * (tens of MB at thousands of Ingresses, held in memory several times over while it is built and written).
    */
-  private logDiff(before: string, after: Rendered, timings: { testMs: number; loadMs: number }): void {
+  private logDiff(before: Rendered | null, after: Rendered, timings: { testMs: number; loadMs: number }): void {
     if (!before) {
       this.log.info({ hash: after.hash, ...timings, bytes: after.text.length }, 'configuration loaded');
       return;
     }
-    const patch = createTwoFilesPatch('nginx.conf', 'nginx.conf', before, after.text, 'loaded', 'new', {
-      context: 2,
-      timeout: DIFF_TIMEOUT_MS,
-    });
-    const diff = patch ?? '(diff too large to compute; see nginx.conf in the work dir)';
+    // The hash, in the file's first line and its last server, changes every time: left out, only changes count.
+    const diff = configDiff(before.text.replaceAll(before.hash, after.hash), after.text, DIFF_TIMEOUT_MS) ?? '(diff too large to compute; see nginx.conf in the work dir)';
     this.log.info({ hash: after.hash, ...timings, diff }, 'configuration reloaded');
   }
 }

@@ -1,0 +1,55 @@
+import { formatPatch, structuredPatch } from 'diff';
+
+/** Lines of context around each change. */
+const CONTEXT = 2;
+
+/** Start of the line `lines` lines above the one holding offset `at` (a newline before `at` ends the line above). */
+function linesAbove(text: string, at: number, lines: number): number {
+  let start = text.lastIndexOf('\n', at - 1) + 1;
+  for (let i = 0; i < lines && start > 0; i++) start = text.lastIndexOf('\n', start - 2) + 1;
+  return start;
+}
+
+/** End (after its newline) of the line `lines` lines below the one ending at the first newline from `at` on. */
+function linesBelow(text: string, at: number, lines: number): number {
+  let end = at;
+  for (let i = 0; i <= lines && end < text.length; i++) {
+    const newline = text.indexOf('\n', end);
+    end = newline === -1 ? text.length : newline + 1;
+  }
+  return end;
+}
+
+function countLines(text: string, end: number): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < end; at = text.indexOf('\n', at + 1)) lines += 1;
+  return lines;
+}
+
+/**
+ * Unified diff of two nginx.conf texts, or undefined when it takes longer than timeoutMs. Only the lines
+ * between the texts' common head and tail are diffed: a change to one server of ten thousand costs the size
+ * of that server, not two copies of the whole file split into lines.
+ */
+export function configDiff(before: string, after: string, timeoutMs: number): string | undefined {
+  const shorter = Math.min(before.length, after.length);
+  let head = 0;
+  while (head < shorter && before.charCodeAt(head) === after.charCodeAt(head)) head += 1;
+  let tail = 0;
+  while (tail < shorter - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail += 1;
+  // Whole lines plus context, cut at newlines inside the common head and tail, so both cuts match.
+  const start = linesAbove(before, head, CONTEXT);
+  const beforeEnd = linesBelow(before, before.length - tail, CONTEXT);
+  const afterEnd = linesBelow(after, after.length - tail, CONTEXT);
+  const patch = structuredPatch('nginx.conf', 'nginx.conf', before.slice(start, beforeEnd), after.slice(start, afterEnd), 'loaded', 'new', {
+    context: CONTEXT,
+    timeout: timeoutMs,
+  });
+  if (!patch) return undefined;
+  const skipped = countLines(before, start);
+  for (const hunk of patch.hunks) {
+    hunk.oldStart += skipped;
+    hunk.newStart += skipped;
+  }
+  return formatPatch(patch);
+}
