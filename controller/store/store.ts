@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { contentJson } from './stable-json.js';
 import { KINDS, type Kind, type KindMap, type KubeObject, type Snapshot } from './types.js';
 
@@ -11,7 +12,8 @@ interface Entry {
   namespace: string;
   name: string;
   obj: KubeObject['obj'];
-  json: string;
+  /** sha256 of the content JSON: what versions are compared by, without keeping a JSON copy of every object. */
+  digest: string;
 }
 
 /**
@@ -89,9 +91,9 @@ export class Store {
     for (const [origin, key, entry] of writes) {
       const own = this.byOrigin.get(origin);
       const previous = own?.get(key);
-      if (entry === null ? previous === undefined : previous?.json === entry.json) continue;
+      if (entry === null ? previous === undefined : previous?.digest === entry.digest) continue;
 
-      const before = this.holders.get(key)?.at(-1)?.json;
+      const before = this.holders.get(key)?.at(-1)?.digest;
       const others = (this.holders.get(key) ?? []).filter((held) => held.origin !== origin);
       if (entry === null) {
         own?.delete(key);
@@ -102,7 +104,7 @@ export class Store {
       }
       if (others.length === 0) this.holders.delete(key);
       else this.holders.set(key, others);
-      if (others.at(-1)?.json !== before) changed = true;
+      if (others.at(-1)?.digest !== before) changed = true;
     }
     if (!changed) return;
     this.changes += 1;
@@ -147,7 +149,7 @@ function toEntry(origin: string, kind: Kind, obj: KubeObject['obj']): Entry {
   const namespace = CLUSTER_SCOPED.has(kind) ? '' : obj.metadata?.namespace || 'default';
   const copy = structuredClone(obj);
   if (namespace) copy.metadata = { ...copy.metadata, namespace };
-  return { origin, kind, namespace, name, obj: deepFreeze(copy), json: contentJson(copy) };
+  return { origin, kind, namespace, name, obj: deepFreeze(copy), digest: createHash('sha256').update(contentJson(copy)).digest('base64') };
 }
 
 function deepFreeze<T>(value: T): T {
