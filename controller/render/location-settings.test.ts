@@ -35,6 +35,13 @@ test('error pages: the listed codes plus 503 (no endpoint) go to named locations
   assert.deepEqual(errorLocations(server).map((e) => e.name), ['@custom_ns.errors.80_404', '@custom_ns.errors.80_503']);
 });
 
+test('only error pages, gRPC and HTTPS upstreams check for endpoints in the rewrite phase; plain HTTP leaves it to the balancer', () => {
+  const view = (location: Location) => locationSettings(location, null, settings, new Map()).earlyBackendCheck;
+  assert.equal(view(base), false);
+  assert.equal(view({ ...base, errors: { codes: [], backend: 'ns.errors.80' } }), true);
+  for (const protocol of ['HTTPS', 'GRPC', 'GRPCS'] as const) assert.equal(view({ ...base, upstream: { ...base.upstream, protocol } }), true, protocol);
+});
+
 test('rewrite reuses the location regex, case-insensitively; it needs a regex location', () => {
   const view = locationSettings({ ...base, rewriteTarget: '/$1' }, '^/api(/.*)', settings, new Map());
   assert.deepEqual(view.rewrite, { regex: '(?i)^/api(/.*)', target: '/$1' });
