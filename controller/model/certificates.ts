@@ -59,6 +59,21 @@ function secretData(secret: V1Secret, key: string): string | undefined {
   return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
 }
 
+/**
+ * Checked key pairs by Secret: the store's objects are frozen and stay the same object until they change, so
+ * each Secret is parsed once rather than on every pass (X.509 and key parsing dominate a pass with many TLS hosts).
+ * An object that is not frozen could change in place, so it is parsed every time.
+ */
+const keyPairs = new WeakMap<V1Secret, ReturnType<typeof parseKeyPair>>();
+
+function cachedKeyPair(secret: V1Secret, certText: string, keyText: string): ReturnType<typeof parseKeyPair> {
+  const known = Object.isFrozen(secret) ? keyPairs.get(secret) : undefined;
+  if (known) return known;
+  const pair = parseKeyPair(certText, keyText);
+  if (Object.isFrozen(secret)) keyPairs.set(secret, pair);
+  return pair;
+}
+
 function loadCertificate(secret: V1Secret | undefined, namespace: string, secretName: string): Checked<Certificate> {
   const label = `Secret ${quote(`${namespace}/${secretName}`)}`;
   if (!isDnsSubdomain(secretName)) return reject(`secret name ${quote(secretName)} is not a valid DNS-1123 subdomain`);
@@ -68,7 +83,7 @@ function loadCertificate(secret: V1Secret | undefined, namespace: string, secret
   const certText = secretData(secret, 'tls.crt');
   const keyText = secretData(secret, 'tls.key');
   if (certText === undefined || keyText === undefined) return reject(`${label} lacks tls.crt or tls.key`);
-  const pair = parseKeyPair(certText, keyText);
+  const pair = cachedKeyPair(secret, certText, keyText);
   if (!pair.ok) return reject(`${label}: ${pair.reason}`);
   const name = certificateName(namespace, secretName);
   return accept({ name, secret: { kind: 'Secret', namespace, name: secretName }, ...pair.value });
