@@ -23,7 +23,7 @@ export interface ScaleResult {
 
 const PER_FILE = 100;
 const DOMAIN = 'scale.example.com';
-/** A cold start past this counts as not ready (the size is reported with its error). */
+/** A cold start, or the reload of one more Ingress, past this is reported as an error for its size. */
 const READY_TIMEOUT_MS = 180_000;
 
 /** The objects of Ingress number i: its Service and EndpointSlice, the Ingress, and a TLS Secret for every tenth. */
@@ -88,7 +88,7 @@ async function measureScale(count: number, certificate: TestCertificate): Promis
       // One structural change at this scale: a new Ingress, rendered, tested and reloaded.
       const reloads = portico.reloads();
       await writeFile(join(dir, 'extra.yaml'), tenant(count, certificate).map((object) => stringify(object)).join('---\n'));
-      await eventually('reload of the extra Ingress', () => portico.reloads() > reloads, 60_000);
+      await eventually('reload of the extra Ingress', () => portico.reloads() > reloads, READY_TIMEOUT_MS);
       const reloaded = lastLog(portico, 'configuration reloaded');
       const rendered = lastLog(portico, 'configuration rendered');
       return {
