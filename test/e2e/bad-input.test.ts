@@ -2,12 +2,13 @@
 // keeps serving and the last good configuration stays loaded.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, freePort, startBackends, type Backend } from '../helpers/processes.js';
-import { get, startPortico, type LogRecord, type Portico } from '../helpers/portico.js';
-import { ingress, ingressClass, service } from '../helpers/manifests.js';
+import { eventually } from '../helpers/processes.js';
+import { get, type LogRecord, type Portico } from '../helpers/portico.js';
+import { ingress } from '../helpers/manifests.js';
+import { startApp, type AppWorld } from '../helpers/app.js';
 
+let world: AppWorld;
 let portico: Portico;
-let backends: Backend[] = [];
 
 const WARN = 40;
 
@@ -24,23 +25,11 @@ function rejection(objectName: string, reason: RegExp): (record: LogRecord) => b
 }
 
 before(async () => {
-  const port = await freePort();
-  backends = await startBackends(['127.0.6.1'], port);
-  portico = await startPortico({
-    manifests: {
-      'good.yaml': [
-        ingressClass('portico'),
-        ...service('app', ['127.0.6.1'], { ports: [{ port: 80, targetPort: port }] }),
-        ingress('app', [{ host: 'app.example.com', paths: [{ path: '/', service: 'app' }] }]),
-      ],
-    },
-  });
+  world = await startApp({ pods: ['127.0.6.1'] });
+  portico = world.portico;
 });
 
-after(async () => {
-  await portico?.stop();
-  await Promise.all(backends.map((backend) => backend.stop()));
-});
+after(() => world?.stop());
 
 test('an unparsable manifest file is logged with its name and position; the rest keeps serving', async () => {
   await portico.writeManifest('broken.yaml', 'kind: Ingress\nmetadata: {name: x\n  bad: [\n');

@@ -1,10 +1,12 @@
 // The status port: /healthz, /readyz and /metrics, whose data-plane series count the real requests OpenResty answered.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, freePort, startBackends, type Backend } from '../helpers/processes.js';
-import { get, startPortico, type Portico } from '../helpers/portico.js';
+import { eventually, type Backend } from '../helpers/processes.js';
+import { get, type Portico } from '../helpers/portico.js';
 import { ingress, ingressClass, service } from '../helpers/manifests.js';
+import { startApp, type AppWorld } from '../helpers/app.js';
 
+let world: AppWorld;
 let portico: Portico;
 let backends: Backend[] = [];
 
@@ -24,23 +26,11 @@ function sample(text: string, series: string): number | undefined {
 const ROUTE = 'namespace="default",ingress="app",service="app",host="app.example.com"';
 
 before(async () => {
-  const port = await freePort();
-  backends = await startBackends(['127.0.6.1', '127.0.6.2'], port);
-  portico = await startPortico({
-    manifests: {
-      'app.yaml': [
-        ingressClass('portico'),
-        ...service('app', ['127.0.6.1'], { ports: [{ port: 80, targetPort: port }] }),
-        ingress('app', [{ host: 'app.example.com', paths: [{ path: '/', service: 'app' }] }]),
-      ],
-    },
-  });
+  world = await startApp({ pods: ['127.0.6.1', '127.0.6.2'], servicePods: ['127.0.6.1'] });
+  ({ portico, backends } = world);
 });
 
-after(async () => {
-  await portico?.stop();
-  await Promise.all(backends.map((backend) => backend.stop()));
-});
+after(() => world?.stop());
 
 test('/healthz and /readyz answer 200 once the first configuration is served', async () => {
   assert.equal((await get(portico, { path: '/healthz', port: portico.statusPort })).status, 200);

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, freePort, startBackends, type Backend } from '../helpers/processes.js';
-import { get, startPortico, type Portico } from '../helpers/portico.js';
-import { ingress, ingressClass, service } from '../helpers/manifests.js';
+import { REPO_ROOT } from '../helpers/processes.js';
+import { get, type Portico } from '../helpers/portico.js';
+import { startApp, type AppWorld } from '../helpers/app.js';
 
+let world: AppWorld;
 let portico: Portico;
-let backends: Backend[] = [];
 let dir: string;
 let template: string;
 let original: string;
@@ -24,23 +24,12 @@ before(async () => {
   template = join(dir, 'custom.hbs');
   await copyFile(join(REPO_ROOT, 'templates/nginx.conf.hbs'), template);
   original = await readFile(template, 'utf8');
-  const port = await freePort();
-  backends = await startBackends(['127.0.5.1'], port);
-  portico = await startPortico({
-    args: ['--template', template],
-    manifests: {
-      'all.yaml': [
-        ingressClass('portico'),
-        ...service('app', ['127.0.5.1'], { ports: [{ port: 80, targetPort: port }] }),
-        ingress('app', [{ host: 'app.example.com', paths: [{ path: '/', service: 'app' }] }]),
-      ],
-    },
-  });
+  world = await startApp({ pods: ['127.0.5.1'], args: ['--template', template] });
+  portico = world.portico;
 });
 
 after(async () => {
-  await portico?.stop();
-  await Promise.all(backends.map((backend) => backend.stop()));
+  await world?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
