@@ -23,8 +23,13 @@ export async function prepareWorkDir(workDir: string, workerIds: { uid: number; 
   // nginx's default root (html/ under its prefix): nothing is served from it, but an access_log path with
   // variables (per-host files) is only written while the root directory exists.
   await mkdir(join(workDir, 'html'), { recursive: true, mode: 0o755 });
+  // Created (and fixed in an older work dir) on its own: a recursive mkdir of tmp/client_body would make tmp/ 0700
+  // too, and workers could not reach their temp dirs (every request body over client_body_buffer_size answered 500).
+  const temp = join(workDir, 'tmp');
+  await mkdir(temp, { recursive: true });
+  await chmod(temp, 0o711);
   for (const dir of TEMP_DIRS) {
-    const path = join(workDir, 'tmp', dir);
+    const path = join(temp, dir);
     await mkdir(path, { recursive: true, mode: 0o700 });
     if (workerIds) await chown(path, workerIds.uid, workerIds.gid);
   }
