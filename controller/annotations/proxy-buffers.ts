@@ -1,7 +1,7 @@
 /** How request and response bodies are buffered between client and upstream: one concern, four knobs. */
 import { accept, type Checked } from '../model/validate.js';
 import { annotation } from './types.js';
-import { parseSize } from './validators.js';
+import { parseBufferSize } from './validators.js';
 
 /** ingress-nginx writes these as nginx's on/off. */
 function parseOnOff(raw: string): Checked<boolean> {
@@ -37,7 +37,7 @@ export const proxyBufferSize = annotation<string | null>({
   default: null,
   defaultDoc: 'global value (4k)',
   doc: 'buffer for the first part of the upstream response (its headers)',
-  parse: parseSize,
+  parse: parseBufferSize,
 });
 
 export const clientBodyBufferSize = annotation<string | null>({
@@ -47,5 +47,5 @@ export const clientBodyBufferSize = annotation<string | null>({
   default: null,
   defaultDoc: 'global value (8k)',
   doc: 'request bodies larger than this are written to a temporary file',
-  parse: parseSize,
+  parse: parseBufferSize,
 });

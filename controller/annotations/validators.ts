@@ -38,6 +38,20 @@ export function parseDuration(raw: string): Checked<number> {
   return accept(millis);
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
+
+/**
+ * A buffer size as nginx's size directives read it: bytes, or a number with k or m (nginx refuses g there), from
+ * 1 byte to 1024m (proxy_max_temp_file_size's default, which nginx -t requires to be no smaller). Anything else
+ * would fail nginx -t and hold back every other change.
+ */
+export function parseBufferSize(raw: string): Checked<string> {
+  const match = /^(\d{1,10})([kKmM]?)$/.exec(raw);
+  const bytes = match ? Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? 0) : 0;
+  if (bytes < 1 || bytes > 1024 * SIZE_UNITS.m!) return reject('expected an nginx buffer size from 1 to 1024m such as 512, 8k or 1m');
+  return accept(raw.toLowerCase());
+}
+
 /** An nginx size: bytes, or a number with k, m or g (either case); `0` where nginx reads it as "no limit". */
 export function parseSize(raw: string): Checked<string> {
   if (!/^\d{1,9}[kKmMgG]?$/.test(raw)) return reject('expected an nginx size such as 0, 512, 8k, 1m or 1g');

@@ -25,6 +25,16 @@ test('proxy settings become proxy_* directives, and grpc_* ones (where nginx has
   assert.deepEqual(grpc.directives.map((d) => d.name), ['grpc_connect_timeout', 'grpc_read_timeout', 'grpc_next_upstream']);
 });
 
+test('a proxy_buffer_size comes with four proxy_buffers of its size (nginx -t refuses it from 14k up with its own); gRPC has none', () => {
+  const sized = { ...base.proxy, bufferSize: '16k' };
+  assert.deepEqual(locationSettings({ ...base, proxy: sized }, null, settings, new Map()).directives, [
+    { name: 'proxy_buffer_size', values: ['16k'] },
+    { name: 'proxy_buffers', values: ['4', '16k'] },
+  ]);
+  const grpc = locationSettings({ ...base, proxy: sized, upstream: { ...base.upstream, protocol: 'GRPC' } }, null, settings, new Map());
+  assert.deepEqual(grpc.directives, [{ name: 'grpc_buffer_size', values: ['16k'] }]);
+});
+
 test('error pages: the listed codes plus 503 (no endpoint) go to named locations of the error backend', () => {
   const location: Location = { ...base, errors: { codes: [404], backend: 'ns.errors.80' } };
   const view = locationSettings(location, null, settings, new Map([['ns.web.80', 'web']]));

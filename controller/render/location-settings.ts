@@ -71,19 +71,27 @@ export function milliseconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+/**
+ * proxy_buffers to go with a proxy_buffer_size, as many as ingress-nginx renders: with nginx's own (8 of a memory
+ * page) a proxy_buffer_size from 14k up fails nginx -t, as proxy_busy_buffers_size (twice the larger buffer size)
+ * must stay below all proxy_buffers but one.
+ */
+const PROXY_BUFFERS = '4';
+
 function onOff(value: boolean): string {
   return value ? 'on' : 'off';
 }
 
 function directives(proxy: ProxySettings, grpc: boolean): Directive[] {
-  return (Object.keys(DIRECTIVES) as ProxyKey[]).flatMap((key) => {
+  const buffers = !grpc && proxy.bufferSize !== null ? [{ name: 'proxy_buffers', values: [PROXY_BUFFERS, proxy.bufferSize] }] : [];
+  return (Object.keys(DIRECTIVES) as ProxyKey[]).flatMap((key): Directive[] => {
     const value = proxy[key];
     const table = DIRECTIVES[key];
     const name = grpc ? table.grpc : table.proxy;
     if (value === null || name === null) return [];
     // Some settings are several arguments (nextUpstream); each word is from the parser's fixed set.
     return [{ name, values: [(table.format as (value: unknown) => string | string[])(value)].flat() }];
-  });
+  }).concat(buffers);
 }
 
 /** Name of the named location serving `code` from `backend`; backend names are dot-separated DNS labels and ports. */
