@@ -132,7 +132,7 @@ export interface Answer {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   /** The echo backend's answer, when the body is one. */
-  json: { pod: string; url: string; headers: Record<string, string>; method: string } | null;
+  json: { pod: string; url: string; headers: Record<string, string>; method: string; httpVersion: string; firstBodyByteAt: number | null } | null;
 }
 
 export interface RequestOptions {
