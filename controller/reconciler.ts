@@ -121,6 +121,8 @@ export class Reconciler {
       const settled = Math.min(this.lastChangeAt + this.options.settleMs, seenAt + MAX_SETTLE_MS);
       const wait = Math.max(settled, this.lastReloadAt + this.options.minReloadIntervalMs) - Date.now();
       if (wait > 0) {
+        // Endpoint changes do not wait for the reload: what the loaded configuration serves is updated now.
+        if (applier.appliedModel) await applier.syncBackends(model.backends);
         // Let the burst finish and respect the rate limit, then reconcile the latest state in one reload.
         await delay(wait);
         this.dirty = true;

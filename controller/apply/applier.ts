@@ -20,7 +20,7 @@ const LOAD_TIMEOUT_MS = 60_000;
 /** Diffs of huge configurations (thousands of servers changed at once) are cut short rather than stall the loop. */
 const DIFF_TIMEOUT_MS = 2_000;
 
-/** Backends of `next` plus those only `prev` has: old workers keep serving until they drain. */
+/** Backends of `next` plus those only `prev` has: a loaded configuration, or its draining workers, may still name them. */
 function unionBackends(prev: readonly Backend[], next: readonly Backend[]): Backend[] {
   const names = new Set(next.map((backend) => backend.name));
   return [...next, ...prev.filter((backend) => !names.has(backend.name))];
@@ -107,12 +107,13 @@ export class Applier {
   }
 
   /**
-   * An endpoint-only change: no reload, the backends go straight to the Lua balancer. Returns whether
-   * anything was sent (nothing is when the endpoints are those already pushed).
+   * Endpoints go straight to the Lua balancer, without a reload. Backends the loaded configuration still
+   * names are kept, so this is also safe ahead of a reload that is waiting (or was rejected). Returns
+   * whether anything was sent (nothing is when the endpoints are those already pushed).
    */
   async syncBackends(backends: readonly Backend[]): Promise<boolean> {
     if (!this.applied) throw new PorticoError('DYNAMIC_PUSH', 'no configuration loaded yet');
-    return this.push(backends);
+    return this.push(unionBackends(this.applied.model.backends, backends));
   }
 
   /** After OpenResty was restarted its shared dict is empty: give it the backends again once it answers. */
