@@ -2,11 +2,20 @@
 -- and a key belongs to the first place at or after its own hash. Places depend on the endpoint's address
 -- only, so adding or removing one endpoint moves just the keys of the places it gains or loses (about 1/N).
 local crc32 = ngx.crc32_long
+local md5_bin = ngx.md5_bin
+local byte = string.byte
 local table_sort = table.sort
 local floor = math.floor
 local setmetatable = setmetatable
 
 local POINTS = 160
+
+-- Places come from md5, not crc32: crc32 is linear, so the places of two endpoints would be one pattern
+-- shifted by a constant and the ring could be far from even. Computed per endpoint change only.
+local function place_hash(name)
+  local a, b, c, d = byte(md5_bin(name), 1, 4)
+  return ((a * 256 + b) * 256 + c) * 256 + d
+end
 
 local _M = {}
 local mt = { __index = _M }
@@ -17,7 +26,7 @@ function _M.new(endpoints)
   for index, endpoint in ipairs(endpoints) do
     local name = endpoint.address .. ":" .. endpoint.port .. "#"
     for point = 1, POINTS do
-      places[#places + 1] = { crc32(name .. point), index }
+      places[#places + 1] = { place_hash(name .. point), index }
     end
   end
   table_sort(places, function(a, b)
