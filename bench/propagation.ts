@@ -1,9 +1,14 @@
-/** Endpoint propagation: endpoint changes in a row through the manifests source, timed until traffic follows. */
+/**
+ * Endpoint propagation: endpoint changes in a row through the manifests source or the API source, timed
+ * until traffic follows.
+ */
 import { Agent, request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventually, freePort } from '../test/helpers/processes.js';
 import { startPortico, type LogRecord, type Portico } from '../test/helpers/portico.js';
 import { ingress, ingressClass, service } from '../test/helpers/manifests.js';
+import { startApiServer } from '../test/helpers/api-server.js';
+import { apply } from '../test/helpers/api-client.js';
 import { startFastBackends } from './nginx.js';
 import { percentile } from './system.js';
 
@@ -13,7 +18,10 @@ export interface PropagationResult {
   p50_ms: number;
   p99_ms: number;
   reloads: number;
-  /** The same, measured from the manifest file being written (includes the file watcher's settle time). */
+  /**
+   * The same, measured from the write: for the manifests source from the start of the file write (includes
+   * the file watcher's settle time), for the API source from the return of the EndpointSlice's PUT.
+   */
   from_write_p50_ms: number;
   from_write_p99_ms: number;
 }
@@ -73,47 +81,97 @@ function churnService(pod: string, port: number): object[] {
   return service('churn', [pod], { ports: [{ port: 80, targetPort: port }] });
 }
 
-function pushedAfter(portico: Portico, writtenAt: number): LogRecord | undefined {
-  return portico.logs.find((record) => record.msg === 'backends updated without reload' && Number(record.changeSeenAt) >= Math.floor(writtenAt));
+const CHURN_INGRESS = ingress('churn', [{ host: HOST, paths: [{ path: '/', service: 'churn' }] }]);
+
+/** A running controller and how to move the churn Service's only endpoint through its source. */
+interface ChurnSource {
+  portico: Portico;
+  /** Moves the endpoint to `pod`; resolves with the moment (epoch ms) the write counts from. */
+  move(pod: string): Promise<number>;
+  stop(): Promise<void>;
 }
 
-export async function benchPropagation(options: { changes: number }): Promise<PropagationResult> {
-  const port = await freePort();
-  const backends = await startFastBackends(PODS, port);
+async function throughManifests(port: number): Promise<ChurnSource> {
   const portico = await startPortico({
-    manifests: {
-      'class.yaml': [ingressClass('portico'), ingress('churn', [{ host: HOST, paths: [{ path: '/', service: 'churn' }] }])],
-      'churn.yaml': churnService(PODS[0] ?? '', port),
-    },
+    manifests: { 'class.yaml': [ingressClass('portico'), CHURN_INGRESS], 'churn.yaml': churnService(PODS[0] ?? '', port) },
   });
-  const poller = new Poller(portico.httpPort);
-  try {
-    await poller.firstAnswerFrom(PODS[0] ?? '');
-    const reloadsBefore = portico.reloads();
-    const fromSeen: number[] = [];
-    const fromWrite: number[] = [];
-    for (let change = 1; change <= options.changes; change++) {
-      const pod = PODS[change % PODS.length] ?? '';
-      const served = poller.firstAnswerFrom(pod);
+  return {
+    portico,
+    move: async (pod) => {
       const writtenAt = Date.now();
       await portico.writeManifest('churn.yaml', churnService(pod, port));
-      const servedAt = await Promise.race([served, delay(10_000).then(() => Promise.reject(new Error(`change ${change} not served in 10 s`)))]);
-      const pushed = await eventually(`push log of change ${change}`, () => pushedAfter(portico, writtenAt), 5000);
-      fromSeen.push(servedAt - Number(pushed.changeSeenAt));
-      fromWrite.push(servedAt - writtenAt);
-    }
-    const ms = (value: number): number => Number(value.toFixed(1));
-    return {
-      changes: options.changes,
-      p50_ms: ms(percentile(fromSeen, 50)),
-      p99_ms: ms(percentile(fromSeen, 99)),
-      reloads: portico.reloads() - reloadsBefore,
-      from_write_p50_ms: ms(percentile(fromWrite, 50)),
-      from_write_p99_ms: ms(percentile(fromWrite, 99)),
-    };
+      return writtenAt;
+    },
+    stop: () => portico.stop(),
+  };
+}
+
+async function throughApi(port: number): Promise<ChurnSource> {
+  const api = await startApiServer();
+  await apply(api.url, ingressClass('portico'), CHURN_INGRESS, ...churnService(PODS[0] ?? '', port));
+  const portico = await startPortico({ kubeconfig: await api.kubeconfig() }).catch(async (err: unknown) => {
+    await api.stop();
+    throw err;
+  });
+  return {
+    portico,
+    move: async (pod) => {
+      // Only the EndpointSlice (the second object): an unchanged Service would be one more watch event.
+      await apply(api.url, churnService(pod, port)[1] ?? {});
+      return Date.now();
+    },
+    stop: async () => {
+      await portico.stop();
+      await api.stop();
+    },
+  };
+}
+
+function pushedAfter(portico: Portico, startedAt: number): LogRecord | undefined {
+  return portico.logs.find((record) => record.msg === 'backends updated without reload' && Number(record.changeSeenAt) >= Math.floor(startedAt));
+}
+
+async function churn(source: ChurnSource, poller: Poller, changes: number): Promise<PropagationResult> {
+  const { portico } = source;
+  await poller.firstAnswerFrom(PODS[0] ?? '');
+  const reloadsBefore = portico.reloads();
+  const fromSeen: number[] = [];
+  const fromWrite: number[] = [];
+  for (let change = 1; change <= changes; change++) {
+    const pod = PODS[change % PODS.length] ?? '';
+    const served = poller.firstAnswerFrom(pod);
+    // The API source may see the change before the write's answer arrives: its push is looked up from here.
+    const startedAt = Date.now();
+    const writtenAt = await source.move(pod);
+    const servedAt = await Promise.race([served, delay(10_000).then(() => Promise.reject(new Error(`change ${change} not served in 10 s`)))]);
+    const pushed = await eventually(`push log of change ${change}`, () => pushedAfter(portico, startedAt), 5000);
+    fromSeen.push(servedAt - Number(pushed.changeSeenAt));
+    fromWrite.push(servedAt - writtenAt);
+  }
+  const ms = (value: number): number => Number(value.toFixed(1));
+  return {
+    changes,
+    p50_ms: ms(percentile(fromSeen, 50)),
+    p99_ms: ms(percentile(fromSeen, 99)),
+    reloads: portico.reloads() - reloadsBefore,
+    from_write_p50_ms: ms(percentile(fromWrite, 50)),
+    from_write_p99_ms: ms(percentile(fromWrite, 99)),
+  };
+}
+
+export async function benchPropagation(options: { changes: number }, through: 'manifests' | 'api' = 'manifests'): Promise<PropagationResult> {
+  const port = await freePort();
+  const backends = await startFastBackends(PODS, port);
+  const source = await (through === 'api' ? throughApi(port) : throughManifests(port)).catch(async (err: unknown) => {
+    await backends.stop();
+    throw err;
+  });
+  const poller = new Poller(source.portico.httpPort);
+  try {
+    return await churn(source, poller, options.changes);
   } finally {
     await poller.stop();
-    await portico.stop();
+    await source.stop();
     await backends.stop();
   }
 }

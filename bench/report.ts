@@ -8,7 +8,10 @@ import type { ScaleResult } from './scale.js';
 
 export interface Results {
   dataplane: DataplaneResult;
+  /** Through the manifests source. */
   propagation: PropagationResult;
+  /** Through the API source (a test API server on loopback). */
+  propagation_api: PropagationResult;
   scale: ScaleResult[];
   burst: BurstResult;
   machine: { cpus: number; node: string; nginx: string; cpu_model: string; quick: boolean; date: string };
@@ -30,6 +33,14 @@ function verdict(ok: boolean): string {
   return ok ? 'ok' : 'MISSED';
 }
 
+function propagationRows(area: string, p: PropagationResult, fromWrite: string): Array<[string, string, string, string]> {
+  return [
+    [area, `${p.changes} endpoint changes, from seen`, `p50 ${p.p50_ms} ms, p99 ${p.p99_ms} ms`, `p99 ≤ 50 ms ${verdict(p.p99_ms <= 50)}`],
+    [area, fromWrite, `p50 ${p.from_write_p50_ms} ms, p99 ${p.from_write_p99_ms} ms`, ''],
+    [area, 'reloads', String(p.reloads), `0 ${verdict(p.reloads === 0)}`],
+  ];
+}
+
 /** A Markdown table (it is pasted into README.md as is), one line per measure, with its target. */
 export function table(results: Results): string {
   const { dataplane: d, propagation: p, burst: b } = results;
@@ -37,9 +48,8 @@ export function table(results: Results): string {
     ['data plane', 'static nginx upstream', `${d.static_rps} req/s, p99 ${d.static_p99_ms} ms`, ''],
     ['data plane', 'Portico (Lua balancer)', `${d.portico_rps} req/s, p99 ${d.portico_p99_ms} ms`, ''],
     ['data plane', 'ratio', String(d.ratio), `≥ 0.95 ${verdict(d.ratio >= 0.95)}`],
-    ['propagation', `${p.changes} endpoint changes, from seen`, `p50 ${p.p50_ms} ms, p99 ${p.p99_ms} ms`, `p99 ≤ 50 ms ${verdict(p.p99_ms <= 50)}`],
-    ['propagation', 'from the file write', `p50 ${p.from_write_p50_ms} ms, p99 ${p.from_write_p99_ms} ms`, ''],
-    ['propagation', 'reloads', String(p.reloads), `0 ${verdict(p.reloads === 0)}`],
+    ...propagationRows('propagation', p, 'from the file write'),
+    ...propagationRows('propagation (API)', results.propagation_api, 'from the PUT returning'),
     ...results.scale.flatMap((s): Array<[string, string, string, string]> => s.error ? [['scale', `${s.ingresses} Ingresses`, `failed: ${s.error}`, 'MISSED']] : [
       ['scale', `${s.ingresses} Ingresses: ready`, `${s.ready_s} s`, s.ingresses === 10_000 ? `≤ 10 s ${verdict((s.ready_s ?? Infinity) <= 10)}` : ''],
       ['scale', `${s.ingresses}: render, nginx -t + reload`, `${s.render_ms} ms, ${s.reload_ms} ms`, ''],

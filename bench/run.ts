@@ -1,4 +1,4 @@
-// `make bench`: data plane, endpoint propagation, scale and burst in one run; prints a table and writes
+// `make bench`: data plane, endpoint propagation (manifests and API source), scale and burst in one run; prints a table and writes
 // bench/results/latest.json. BENCH_QUICK=1 runs the short variant (fewer rounds, 1k Ingresses only).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ step('data plane');
 const dataplane = await benchDataplane(plan);
 step('endpoint propagation');
 const propagation = await benchPropagation(plan);
+step('endpoint propagation through the API source');
+const propagationApi = await benchPropagation(plan, 'api');
 const scale: ScaleResult[] = [];
 for (const count of plan.scale) {
   step(`scale ${count}`);
@@ -30,7 +32,7 @@ for (const count of plan.scale) {
 step('burst');
 const burst = await benchBurst({ changes: 500 });
 
-const results: Results = { dataplane, propagation, scale, burst, machine: await machine(quick) };
+const results: Results = { dataplane, propagation, propagation_api: propagationApi, scale, burst, machine: await machine(quick) };
 await mkdir(RESULTS_DIR, { recursive: true });
 await writeFile(`${RESULTS_DIR}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
 const { cpus, node, nginx, cpu_model: model } = results.machine;
