@@ -34,6 +34,7 @@ test: deps build lint
 
 lint: node-deps
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p tsconfig.check.json
 	luacheck -q lua/
 
 bench: deps build

@@ -24,6 +24,7 @@ const model: Model = {
   backends: [],
   certificates: [],
   defaultCertificate: null,
+  secretFiles: [],
   settings: DEFAULT_SETTINGS,
 };
 

@@ -22,7 +22,7 @@ function location(path: string, match: Location['match'], backend: string | null
 }
 
 function model(servers: Server[], extra: Partial<Model> = {}): Model {
-  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, settings: DEFAULT_SETTINGS, ...extra };
+  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, secretFiles: [], settings: DEFAULT_SETTINGS, ...extra };
 }
 
 /** A model certificate with real PEM files where apply would write them. */

@@ -25,6 +25,7 @@ const base: Model = {
   backends: [backendNamed('default.api.80', [{ address: '10.0.0.1', port: 8080 }])],
   certificates: [{ name: 'default.tls', secret: { kind: 'Secret', namespace: 'default', name: 'tls' }, certPem: 'CERT', keyPem: 'KEY' }],
   defaultCertificate: null,
+  secretFiles: [],
   settings: DEFAULT_SETTINGS,
 };
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plainLocation } from '../model/annotated.js';
+import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
 import type { Location } from '../model/types.js';
 import { quoteExpression } from './helpers.js';
 import { errorLocations, locationSettings } from './location-settings.js';
@@ -41,7 +41,7 @@ test('error pages: the listed codes plus 503 (no endpoint) go to named locations
   assert.equal(view.intercept, true);
   assert.deepEqual(view.errorPages, [{ code: 404, target: '@custom_ns.errors.80_404' }, { code: 503, target: '@custom_ns.errors.80_503' }]);
   assert.deepEqual(view.names, { namespace: 'ns', ingress: 'web', service: 'web', port: '80' });
-  const server = { host: 'a.com', match: 'exact' as const, certificate: null, sslRedirect: false, aliases: [], redirectFrom: null, regex: false, locations: [location, location] };
+  const server = { host: 'a.com', match: 'exact' as const, certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [location, location] };
   assert.deepEqual(errorLocations(server).map((e) => e.name), ['@custom_ns.errors.80_404', '@custom_ns.errors.80_503']);
 });
 

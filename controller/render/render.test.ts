@@ -10,9 +10,10 @@ import { DEFAULT_SETTINGS } from '../config/read.js';
 
 const model: Model = {
   servers: [{ host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [plainLocation('/', 'prefix', 'ns.svc.80')] }],
-  backends: [{ name: 'ns.svc.80', service: { kind: 'Service', namespace: 'ns', name: 'svc' }, endpoints: [] }],
+  backends: [{ name: 'ns.svc.80', service: { kind: 'Service', namespace: 'ns', name: 'svc' }, endpoints: [], balancing: { strategy: 'round_robin' }, routes: [] }],
   certificates: [],
   defaultCertificate: null,
+  secretFiles: [],
   settings: DEFAULT_SETTINGS,
 };
 

@@ -23,7 +23,7 @@ const root: Location = plainLocation('/', 'prefix', null);
 const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [root] };
 
 function modelWith(servers: Server[], extra: Partial<Model> = {}): Model {
-  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, settings: DEFAULT_SETTINGS, ...extra };
+  return { servers: [catchAll, ...servers], backends: [], certificates: [], defaultCertificate: null, secretFiles: [], settings: DEFAULT_SETTINGS, ...extra };
 }
 
 function host(name: string, extra: Partial<Server> = {}): Server {
@@ -49,7 +49,7 @@ test('prefix paths match whole elements; an exact rule owns its path', () => {
 test('each location and server carries its metric labels: namespace, ingress, service and host', () => {
   const ingress = { kind: 'Ingress', namespace: 'shop', name: 'web' };
   const model = modelWith([host('foo.com', { locations: [plainLocation('/', 'prefix', 'shop.api.80', ingress)] })]);
-  const [, server] = view({ ...model, backends: [{ name: 'shop.api.80', service: { kind: 'Service', namespace: 'shop', name: 'api' }, endpoints: [] }] }).servers;
+  const [, server] = view({ ...model, backends: [{ name: 'shop.api.80', service: { kind: 'Service', namespace: 'shop', name: 'api' }, endpoints: [], balancing: { strategy: 'round_robin' }, routes: [] }] }).servers;
   assert.equal(server?.locations[0]?.metricKey, 'shop|web|api|foo.com');
   assert.equal(server?.metricKey, '|||foo.com');
 });
