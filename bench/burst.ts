@@ -33,6 +33,8 @@ export async function benchBurst(options: { changes: number }): Promise<BurstRes
     for (let i = 0; i < options.changes; i++) await portico.writeManifest(`burst-${i}.yaml`, burstIngress(i, '/after'));
     const windowS = (performance.now() - started) / 1000;
     await eventually('last update served', async () => (await get(portico, { host: `burst-${last}.example.com`, path: '/after' })).status === 200, 30_000);
+    // The reload's log line comes after its traffic is live (the diff is computed first): wait for it.
+    await eventually('the reload logged', () => portico.reloads() > reloadsBefore, 30_000);
     // Anything the rate limit still holds comes within one interval; count once none came for two.
     const lastReloadAt = (): number => Number(portico.logs.findLast((record) => record.msg === 'configuration reloaded')?.time ?? 0);
     await eventually('reloads to settle', () => Date.now() - lastReloadAt() > 2000 * MIN_RELOAD_INTERVAL_S, 30_000);

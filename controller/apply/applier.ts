@@ -17,8 +17,11 @@ export interface Rendered {
 
 /** A master parsing tens of thousands of servers on a busy node takes many seconds before its workers answer. */
 const LOAD_TIMEOUT_MS = 60_000;
-/** Diffs of huge configurations (thousands of servers changed at once) are cut short rather than stall the loop. */
-const DIFF_TIMEOUT_MS = 2_000;
+/**
+ * The diff runs on the event loop, which pushes endpoints too: when thousands of servers change at once it
+ * is cut short (and logged as too large) rather than hold endpoint updates back.
+ */
+const DIFF_TIMEOUT_MS = 250;
 
 /** Backends of `next` plus those only `prev` has: a loaded configuration, or its draining workers, may still name them. */
 function unionBackends(prev: readonly Backend[], next: readonly Backend[]): Backend[] {
