@@ -5,13 +5,14 @@ import { parseArgs } from 'node:util';
 import type { LogFormat } from '../log.js';
 import type { NginxMode } from '../apply/nginx-mode.js';
 import { PorticoError } from '../errors.js';
+import type { ModelOptions } from '../model/types.js';
 
-export interface Flags {
+/** The command line; the flags the model reads are declared once, in ModelOptions. */
+export interface Flags extends ModelOptions {
   manifests: string | null;
   kubeconfig: string | null;
   /** Empty: every namespace. */
   watchNamespaces: string[];
-  configMap: string | null;
   publishService: string | null;
   publishStatusAddresses: string[];
   electionId: string;
@@ -24,12 +25,6 @@ export interface Flags {
   nginxBinary: string | null;
   nginxMode: NginxMode;
   template: string | null;
-  controllerClass: string;
-  ingressClass: string;
-  watchIngressWithoutClass: boolean;
-  defaultSslCertificate: string | null;
-  annotationsPrefix: string;
-  defaultBackendService: string | null;
   minReloadIntervalMs: number;
   workerProcesses: number | 'auto';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
