@@ -7,6 +7,7 @@ import type { Model } from '../model/types.js';
 import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
 import { loadTemplates, render, type RenderSettings } from './render.js';
 import { DEFAULT_SETTINGS } from '../config/read.js';
+import { TEST_SETTINGS } from './testdata/settings.js';
 
 const model: Model = {
   servers: [{ host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [plainLocation('/', 'prefix', 'ns.svc.80')] }],
@@ -17,18 +18,7 @@ const model: Model = {
   settings: DEFAULT_SETTINGS,
 };
 
-const settings: RenderSettings = {
-  httpPort: 80,
-  httpsPort: 443,
-  bindAddress: null,
-  workDir: '/run/portico',
-  luaDir: '/app/lua',
-  modules: [],
-  luaPackagePath: [],
-  user: 'nobody nogroup',
-  workerProcesses: 2,
-  defaultCertificate: { certFile: '/etc/default.crt', keyFile: '/etc/default.key' },
-};
+const settings: RenderSettings = { ...TEST_SETTINGS, user: 'nobody nogroup', workerProcesses: 2 };
 
 test('the hash is the same for equal inputs whatever their key order, and serves as the config hash', () => {
   const { text, hash } = render(model, settings);

@@ -5,19 +5,9 @@ import type { RenderSettings } from './settings.js';
 import { buildView } from './view.js';
 import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
 import { DEFAULT_SETTINGS } from '../config/read.js';
+import { TEST_SETTINGS } from './testdata/settings.js';
 
-const settings: RenderSettings = {
-  httpPort: 80,
-  httpsPort: 443,
-  bindAddress: null,
-  workDir: '/run/portico',
-  luaDir: '/app/lua',
-  modules: [],
-  luaPackagePath: ['/usr/share/lua/5.1/?.lua'],
-  user: null,
-  workerProcesses: 'auto',
-  defaultCertificate: { certFile: '/etc/default.crt', keyFile: '/etc/default.key' },
-};
+const settings: RenderSettings = TEST_SETTINGS;
 
 const root: Location = plainLocation('/', 'prefix', null);
 const catchAll: Server = { host: '', match: 'catch-all', certificate: null, sslRedirect: false, ...PLAIN_SERVER, locations: [root] };
