@@ -6,7 +6,12 @@
  * that the server closed before any byte of an answer (an old worker closing it after a reload) is
  * retried once on a new connection, and counted as `retried`, not as an error. Anything else that fails
  * (refused or reset on a new connection, cut mid-answer, timed out) is an error.
+ *
+ * "Reused" is counted here, per socket, not read from `req.reusedSocket`: Node's agent hands a freed socket
+ * straight to a queued request without marking it reused, which made keepalive closes look like resets of
+ * new connections.
  */
+import type { Socket } from 'node:net';
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 
 export interface LoadStats {
@@ -44,22 +49,30 @@ interface Outcome {
   error?: string;
 }
 
+/** Sockets that carried an answer: the next request on one of them reuses it. */
+const answeredSockets = new WeakSet<Socket>();
+
 function send(options: LoadOptions, agent: Agent | false): Promise<Outcome> {
   return new Promise((resolve) => {
     let answered = false;
+    let reused = false;
     const req: ClientRequest = request(
       { host: '127.0.0.1', port: options.port, path: '/', headers: { host: options.host, ...options.headers }, agent },
       (res: IncomingMessage) => {
         answered = true;
+        answeredSockets.add(res.socket);
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, pod: String(res.headers['x-pod'] ?? '') }));
         res.on('error', (err) => resolve({ error: `cut mid-answer: ${err.message}` }));
       },
     );
+    req.on('socket', (socket) => {
+      reused = answeredSockets.has(socket);
+    });
     req.setTimeout(10_000, () => req.destroy(new Error('timed out')));
     req.on('error', (err: NodeJS.ErrnoException) => {
-      const where = `${answered ? 'after' : 'before'} the answer began, on a ${req.reusedSocket ? 'reused' : 'new'} connection`;
-      resolve({ error: `${err.code ?? ''} ${err.message} (${where})`, retryable: !answered && req.reusedSocket && err.code !== 'ETIMEDOUT' });
+      const where = `${answered ? 'after' : 'before'} the answer began, on a ${reused ? 'reused' : 'new'} connection`;
+      resolve({ error: `${err.code ?? ''} ${err.message} (${where})`, retryable: !answered && reused && err.code !== 'ETIMEDOUT' });
     });
     req.end();
   });
