@@ -68,16 +68,24 @@ export class Applier {
     return this.applied?.rendered.hash ?? null;
   }
 
-  /** A structural change: validate, swap in and (re)load the new configuration. */
+  /**
+   * A structural change: validate, swap in and (re)load the new configuration. The very first configuration of a
+   * master the controller starts itself is not tested apart: nothing is served yet, and the master's own parse
+   * reports the same errors (CONFIG_INVALID, as from `nginx -t`).
+   */
   async applyConfiguration(model: Model, rendered: Rendered): Promise<void> {
     const previous = this.applied;
     await writeCertificates(this.workDir, model.certificates);
     await writeSecretFiles(this.workDir, model.secretFiles);
-    const staged = `${this.confFile}.staged`;
-    await writeAtomic(staged, rendered.text, 0o644);
-    const testStart = performance.now();
-    await this.nginx.test(staged);
-    const testMs = Math.round(performance.now() - testStart);
+    const unchecked = !previous && !this.nginx.running && this.nginx.startUnchecked !== undefined;
+    let testMs: number | undefined;
+    if (!unchecked) {
+      const staged = `${this.confFile}.staged`;
+      await writeAtomic(staged, rendered.text, 0o644);
+      const testStart = performance.now();
+      await this.nginx.test(staged);
+      testMs = Math.round(performance.now() - testStart);
+    }
     if (previous && this.nginx.running) {
       // Workers of the new configuration read backends from the shared dict on their first request.
       const next = await this.externalNames.resolve(model.backends);
@@ -86,19 +94,19 @@ export class Applier {
     await writeAtomic(this.confFile, rendered.text, 0o644);
     this.applied = { model, rendered };
     const loadStart = performance.now();
-    if (this.nginx.running) {
-      // A master adopted from a previous controller may already serve exactly this configuration.
-      if (previous || (await loadedConfigHash(this.socketPath)) !== rendered.hash) this.nginx.reload();
-    } else {
-      this.nginx.start(this.confFile);
-    }
     try {
+      if (this.nginx.running) {
+        // A master adopted from a previous controller may already serve exactly this configuration.
+        if (previous || (await loadedConfigHash(this.socketPath)) !== rendered.hash) this.nginx.reload();
+      } else if (unchecked) {
+        await this.nginx.startUnchecked?.(this.confFile);
+      } else {
+        this.nginx.start(this.confFile);
+      }
       await this.waitForHash(rendered.hash);
     } catch (err) {
-      if (previous) {
-        await writeAtomic(this.confFile, previous.rendered.text, 0o644);
-        this.applied = previous;
-      }
+      if (previous) await writeAtomic(this.confFile, previous.rendered.text, 0o644);
+      this.applied = previous;
       throw err;
     }
     const loadMs = Math.round(performance.now() - loadStart);
@@ -106,7 +114,7 @@ export class Applier {
     this.servedOnce = true;
     await pruneCertificates(this.workDir, model.certificates);
     await pruneSecretFiles(this.workDir, model.secretFiles);
-    this.logDiff(previous?.rendered ?? null, rendered, { testMs, loadMs });
+    this.logDiff(previous?.rendered ?? null, rendered, { ...(testMs !== undefined && { testMs }), loadMs });
   }
 
   /**
@@ -156,11 +164,11 @@ export class Applier {
   }
 
   /**
-   * Logs the load with its timings (`nginx -t`, then signal or start until the new hash is served), and for a
+   * Logs the load with its timings (`nginx -t` if one ran, then signal or start until the new hash is served), and for a
    * reload its diff. A first load logs only the size: a diff from nothing would copy the whole file into the log
    * (tens of MB at thousands of Ingresses, held in memory several times over while it is built and written).
    */
-  private logDiff(before: Rendered | null, after: Rendered, timings: { testMs: number; loadMs: number }): void {
+  private logDiff(before: Rendered | null, after: Rendered, timings: { testMs?: number; loadMs: number }): void {
     if (!before) {
       this.log.info({ hash: after.hash, ...timings, bytes: after.text.length }, 'configuration loaded');
       return;

@@ -16,6 +16,13 @@ export interface NginxMaster {
   test(confFile: string): Promise<void>;
   /** Gets a master running on `confFile` when none runs. */
   start(confFile: string): void;
+  /**
+   * Starts a master on `confFile` in place of `test` + `start`, when none runs and nothing has been served yet:
+   * the master parses the file as `nginx -t` would, so a separate test would only double the cold start. Resolves
+   * once the master has loaded the file; rejects with CONFIG_INVALID and nginx's own message when it exits first,
+   * and is then not restarted. Absent where the controller does not run the master (a sidecar: `nginx -t` stays).
+   */
+  startUnchecked?(confFile: string): Promise<void>;
   /** Asks the master to load the configuration file again (graceful: old workers finish their requests). */
   reload(): void;
   /** Called on controller shutdown. */

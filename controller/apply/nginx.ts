@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
@@ -19,6 +19,10 @@ export interface NginxOptions {
 }
 
 const RESTART_BACKOFF_MS = [100, 250, 500, 1000, 2000];
+/** How often a master started without `nginx -t` is checked for having loaded its configuration. */
+const LOAD_POLL_MS = 20;
+/** How long the lines a master wrote before it exited may take to arrive through the pipe. */
+const STDERR_DRAIN_MS = 1000;
 
 /** nginx error_log lines carry their own level: `2026/01/01 00:00:00 [warn] 1#1: …`. */
 function nginxLogLevel(line: string): 'debug' | 'info' | 'warn' | 'error' {
@@ -27,6 +31,15 @@ function nginxLogLevel(line: string): 'debug' | 'info' | 'warn' | 'error' {
   if (level === 'info' || level === 'notice') return 'info';
   if (level === 'warn') return 'warn';
   return 'error';
+}
+
+/** Whether pid is an nginx master past loading its configuration: nginx sets that title after parsing it and binding the ports. */
+function isMasterTitle(pid: number | undefined): boolean {
+  try {
+    return pid !== undefined && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('nginx: master process');
+  } catch {
+    return false;
+  }
 }
 
 /** Kills what is left of a master's process group (workers orphaned by a master that died). */
@@ -48,6 +61,8 @@ export class Nginx implements NginxMaster {
   private child: ResultPromise | null = null;
   private stopping = false;
   private restarts = 0;
+  /** A master started by startUnchecked until it has loaded its configuration, with the stderr lines it wrote meanwhile. */
+  private loading: { child: ResultPromise; lines: string[] } | null = null;
   private readonly options: Required<NginxOptions>;
 
   constructor(options: NginxOptions) {
@@ -66,8 +81,49 @@ export class Nginx implements NginxMaster {
     await testConfiguration(this.options.binary, this.options.workDir, confFile);
   }
 
-  /** Starts the master on `confFile`; resolves once the process is spawned. */
+  /** Starts the master on `confFile`; returns once the process is spawned. */
   start(confFile: string): void {
+    this.launch(confFile);
+  }
+
+  async startUnchecked(confFile: string): Promise<void> {
+    const child = this.launch(confFile);
+    const lines: string[] = [];
+    this.loading = { child, lines };
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let settled = false;
+        // nginx retitles its master once the configuration is parsed and the ports are bound, just before the workers start.
+        const timer = setInterval(() => {
+          if (settled || !isMasterTitle(child.pid)) return;
+          settled = true;
+          clearInterval(timer);
+          resolve();
+        }, LOAD_POLL_MS);
+        child.once('exit', (code, signal) => {
+          clearInterval(timer);
+          if (settled) return;
+          settled = true;
+          const fail = (): void => {
+            const reason = lines.filter((line) => /\[(emerg|alert|crit)\]/.test(line)).join('\n') || lines.join('\n');
+            reject(new PorticoError('CONFIG_INVALID', reason || `OpenResty exited while loading the configuration (code ${code ?? '-'} signal ${signal ?? '-'})`));
+          };
+          // Its last lines, the reason, may still be in the pipe.
+          const stderr = child.stderr;
+          if (!stderr || stderr.readableEnded) return fail();
+          const late = setTimeout(fail, STDERR_DRAIN_MS);
+          stderr.once('end', () => {
+            clearTimeout(late);
+            fail();
+          });
+        });
+      });
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  private launch(confFile: string): ResultPromise {
     this.stopping = false;
     // A master killed with SIGKILL leaves its unix sockets behind, and nginx refuses to bind over them.
     for (const socket of [CONFIG_SOCKET, UNAVAILABLE_SOCKET]) rmSync(join(this.options.workDir, socket), { force: true });
@@ -82,19 +138,25 @@ export class Nginx implements NginxMaster {
     this.child = child;
     const log = this.options.log;
     child.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log[nginxLogLevel(line)]({ source: 'nginx' }, line.trim());
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        log[nginxLogLevel(line)]({ source: 'nginx' }, line.trim());
+        if (this.loading?.child === child) this.loading.lines.push(line.trim());
+      }
     });
     log.info({ pid: child.pid }, 'OpenResty master started');
     this.options.onStart();
     // 'exit', not the promise: orphaned workers may keep the stderr pipe open after the master died.
     child.once('exit', (code, signal) => void this.exited(child, confFile, code ?? undefined, signal ?? undefined));
+    return child;
   }
 
   private async exited(child: ResultPromise, confFile: string, code: number | undefined, signal: string | undefined): Promise<void> {
     if (this.child !== child) return;
     this.child = null;
     killGroup(child.pid);
-    if (this.stopping) return;
+    // A master that could not load a first configuration is not restarted on it: startUnchecked reports why.
+    if (this.stopping || this.loading?.child === child) return;
     const wait = RESTART_BACKOFF_MS[Math.min(this.restarts, RESTART_BACKOFF_MS.length - 1)] ?? 2000;
     this.restarts += 1;
     this.options.log.error(

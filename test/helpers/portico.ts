@@ -46,6 +46,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for /readyz 200 (default 30 s; the scale bench starts with thousands of Ingresses). */
   readyTimeoutMs?: number;
+  /** Return once the process runs, without waiting for /readyz 200 (a start that is meant to fail). */
+  waitReady?: boolean;
 }
 
 export async function startPortico(options: StartOptions = {}): Promise<Portico> {
@@ -118,6 +120,7 @@ export async function startPortico(options: StartOptions = {}): Promise<Portico>
       await rm(root, { recursive: true, force: true });
     },
   };
+  if (options.waitReady === false) return portico;
   await eventually('Portico /readyz 200', async () => (await get(portico, { path: '/readyz', port: statusPort })).status === 200, options.readyTimeoutMs ?? 30_000).catch(
     async (err: unknown) => {
       await portico.stop();
