@@ -12,7 +12,6 @@ import type { AppliedSnapshot } from '../reconciler.js';
 import { watchManifests } from '../sources/manifests.js';
 import { watchApi } from '../sources/api.js';
 import { KubeClient } from '../kube/client.js';
-import { loadKubeConfig } from '../kube/config.js';
 import { publishedAddresses } from '../status/addresses.js';
 import { EventRecorder } from '../status/events.js';
 import { IngressStatusWriter } from '../status/ingress-status.js';
@@ -31,6 +30,9 @@ export async function startSource(flags: Flags, store: Store, log: Logger, onLea
     const manifests = await watchManifests(flags.manifests, store, log);
     return { applied: () => undefined, problems: () => undefined, close: () => manifests.close() };
   }
+  // Loaded only here: @kubernetes/client-node (read for its kubeconfig handling) costs about 80 MB of RSS, which the
+  // manifests source has no use for.
+  const { loadKubeConfig } = await import('../kube/config.js');
   const client = new KubeClient(loadKubeConfig(flags.kubeconfig));
   const api = await watchApi(client, store, { namespaces: flags.watchNamespaces, configMap: flags.configMap, annotationsPrefix: flags.annotationsPrefix }, log);
 
