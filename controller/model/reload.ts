@@ -1,6 +1,6 @@
 /** What a model change needs: a reload of nginx, or only a push of backends to Lua. */
 import type { Backend, Model } from './types.js';
-import { stableJson } from '../stable-json.js';
+import { sameJson } from '../stable-json.js';
 
 /**
  * What nginx.conf depends on. Endpoints, balancing and lanes reach OpenResty in the pushed backends, and a
@@ -15,7 +15,7 @@ function withoutDynamic(model: Model): Model {
   return { ...model, backends };
 }
 
-/** True if anything but backends' endpoints, balancing and lanes differs. */
+/** True if anything but backends' endpoints, balancing and lanes differs (compared by walking both models, not serialising them). */
 export function needsReload(prev: Model | null, next: Model): boolean {
-  return prev === null || stableJson(withoutDynamic(prev)) !== stableJson(withoutDynamic(next));
+  return prev === null || !sameJson(withoutDynamic(prev), withoutDynamic(next));
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { contentJson } from './stable-json.js';
+import { sameJson } from '../stable-json.js';
 import { KINDS, type Kind, type KindMap, type KubeObject, type Snapshot } from './types.js';
 
 /** Kinds without a namespace; every other kind Portico reads is namespaced. */
@@ -12,8 +11,6 @@ interface Entry {
   namespace: string;
   name: string;
   obj: KubeObject['obj'];
-  /** sha256 of the content JSON: what versions are compared by, without keeping a JSON copy of every object. */
-  digest: string;
 }
 
 /**
@@ -91,9 +88,9 @@ export class Store {
     for (const [origin, key, entry] of writes) {
       const own = this.byOrigin.get(origin);
       const previous = own?.get(key);
-      if (entry === null ? previous === undefined : previous?.digest === entry.digest) continue;
+      if (entry === null ? previous === undefined : sameContent(previous, entry)) continue;
 
-      const before = this.holders.get(key)?.at(-1)?.digest;
+      const before = this.holders.get(key)?.at(-1);
       const others = (this.holders.get(key) ?? []).filter((held) => held.origin !== origin);
       if (entry === null) {
         own?.delete(key);
@@ -104,7 +101,7 @@ export class Store {
       }
       if (others.length === 0) this.holders.delete(key);
       else this.holders.set(key, others);
-      if (others.at(-1)?.digest !== before) changed = true;
+      if (!sameContent(others.at(-1), before)) changed = true;
     }
     if (!changed) return;
     this.changes += 1;
@@ -141,15 +138,27 @@ function keyOf(kind: Kind, namespace: string, name: string): string {
 
 /**
  * A frozen copy of obj; namespaced objects without a namespace get "default", as kubectl gives
- * them, so the stored object says what its key says.
+ * them, so the stored object says what its key says. Every string is the copy's own: a string parsed
+ * from a manifest can be a slice of the whole file's text, which one kept slice keeps in memory.
  */
 function toEntry(origin: string, kind: Kind, obj: KubeObject['obj']): Entry {
-  const name = obj.metadata?.name;
-  if (!name) throw new TypeError(`${kind} from ${origin} has no metadata.name`);
-  const namespace = CLUSTER_SCOPED.has(kind) ? '' : obj.metadata?.namespace || 'default';
+  if (!obj.metadata?.name) throw new TypeError(`${kind} from ${origin} has no metadata.name`);
   const copy = structuredClone(obj);
+  const name = copy.metadata?.name ?? '';
+  const namespace = CLUSTER_SCOPED.has(kind) ? '' : copy.metadata?.namespace || 'default';
   if (namespace) copy.metadata = { ...copy.metadata, namespace };
-  return { origin, kind, namespace, name, obj: deepFreeze(copy), digest: createHash('sha256').update(contentJson(copy)).digest('base64') };
+  return { origin, kind, namespace, name, obj: deepFreeze(copy) };
+}
+
+/**
+ * Whether two versions of an object say the same: `resourceVersion` and `managedFields` change on every
+ * write (and on resyncs) without changing what the object says; key order does not count.
+ */
+function sameContent(a: Entry | undefined, b: Entry | undefined): boolean {
+  if (a === b || a?.obj === b?.obj) return true;
+  if (!a || !b) return false;
+  const content = (obj: KubeObject['obj']): object => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined, managedFields: undefined } });
+  return sameJson(content(a.obj), content(b.obj));
 }
 
 function deepFreeze<T>(value: T): T {
