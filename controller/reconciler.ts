@@ -136,6 +136,9 @@ export class Reconciler {
       this.options.metrics?.renderDuration.observe(renderMs / 1000);
       log.debug({ renderMs: Math.round(renderMs), bytes: rendered.text.length }, 'configuration rendered');
       if (rendered.hash === applier.appliedHash || rendered.hash === this.rejectedHash) {
+        this.forceRender = false;
+        // The model changed in nothing OpenResty loads: later passes compare with this one.
+        if (rendered.hash === applier.appliedHash) applier.rendersServed(model);
         // Before a first configuration is loaded (the first one was rejected) there is nothing to push to.
         if (applier.appliedModel) await applier.syncBackends(model.backends);
         if (rendered.hash === applier.appliedHash) applied();

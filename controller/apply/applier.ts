@@ -117,6 +117,11 @@ export class Applier {
     this.logDiff(previous?.rendered ?? null, rendered, { ...(testMs !== undefined && { testMs }), loadMs });
   }
 
+  /** `model` renders the configuration served now (the same hash): it replaces the applied model, as if it had been applied. */
+  rendersServed(model: Model): void {
+    if (this.applied) this.applied = { ...this.applied, model };
+  }
+
   /**
    * Endpoints go straight to the Lua balancer, without a reload. Backends the loaded configuration still
    * names are kept, so this is also safe ahead of a reload that is waiting (or was rejected). Returns

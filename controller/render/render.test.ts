@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Model } from '../model/types.js';
 import { PLAIN_SERVER, plainLocation } from '../model/annotated.js';
-import { loadTemplates, render, type RenderSettings } from './render.js';
+import { loadTemplates, render, trimLineEnds, type RenderSettings } from './render.js';
 import { DEFAULT_SETTINGS } from '../config/read.js';
 import { TEST_SETTINGS } from './testdata/settings.js';
 
@@ -27,6 +27,26 @@ test('the hash is the same for equal inputs whatever their key order, and serves
   assert.equal(render(model, reordered).hash, hash);
   assert.notEqual(render(model, { ...settings, httpPort: 81 }).hash, hash);
   assert.ok(text.includes(`return 200 "${hash}";`));
+});
+
+test('the hash covers the files the configuration names, and only what OpenResty loads', () => {
+  const { hash } = render(model, settings);
+  const certificate = { name: 'ns.tls', secret: { kind: 'Secret' as const, namespace: 'ns', name: 'tls' }, certPem: 'CERT\n', keyPem: 'KEY\n' };
+  const withCertificate = render({ ...model, certificates: [certificate] }, settings).hash;
+  assert.notEqual(withCertificate, hash);
+  assert.notEqual(render({ ...model, certificates: [{ ...certificate, keyPem: 'OTHER KEY\n' }] }, settings).hash, withCertificate, 'a new key in the same file');
+  const file = { name: 'auth.ns.users', secret: { kind: 'Secret' as const, namespace: 'ns', name: 'users' }, content: 'alice:x\n' };
+  assert.notEqual(render({ ...model, secretFiles: [file] }, settings).hash, render({ ...model, secretFiles: [{ ...file, content: 'bob:x\n' }] }, settings).hash);
+  const backends = model.backends.map((backend) => ({ ...backend, endpoints: [{ address: '10.0.0.1', port: 80 }] }));
+  assert.equal(render({ ...model, backends }, settings).hash, hash, 'endpoints are pushed, not loaded');
+  // Each renderer hashes the same text the same way, whatever stood in for the hash while rendering.
+  assert.equal(loadTemplates()(model, settings).hash, hash);
+});
+
+test('trimLineEnds removes what /[ \\t]+$/gm does', () => {
+  for (const text of ['', ' ', 'a', 'a \nb\t\n  \n\tc  ', 'x\n   \n \t \ny', 'a  ', ' \n', '\n \n', 'a \r\nb \u2028c', 'a\t \t\nb']) {
+    assert.equal(trimLineEnds(text), text.replace(/[ \t]+$/gm, ''), JSON.stringify(text));
+  }
 });
 
 test('the rendered text has no trailing whitespace and quotes the user directive per argument', () => {

@@ -1,10 +1,9 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { PorticoError } from '../errors.js';
-import { stableJson } from '../stable-json.js';
 import type { Model } from '../model/types.js';
 import { templateHelpers } from './helpers.js';
 import type { RenderSettings } from './settings.js';
@@ -26,7 +25,10 @@ const COMPILE_OPTIONS = {
 
 export interface RenderResult {
   text: string;
-  /** sha256 of the canonical JSON of {model, settings, templates' text}; served at /configuration/hash. */
+  /**
+   * sha256 of what OpenResty loads with this configuration: the text (but for the hash itself) and the files it
+   * names that the model fills (certificates, secret files). Served at /configuration/hash.
+   */
   hash: string;
 }
 
@@ -36,19 +38,60 @@ export type Renderer = (model: Model, settings: RenderSettings) => RenderResult;
 export function loadTemplates(mainFile: string = join(TEMPLATES_DIR, 'nginx.conf.hbs')): Renderer {
   const handlebars = Handlebars.create();
   handlebars.registerHelper(templateHelpers);
-  // The templates' text is part of the hash: a changed template must give a new configuration.
-  const sources = createHash('sha256');
   for (const name of PARTIALS) {
-    handlebars.registerPartial(name, compile(handlebars, join(TEMPLATES_DIR, `${name}.hbs`), sources));
+    handlebars.registerPartial(name, compile(handlebars, join(TEMPLATES_DIR, `${name}.hbs`)));
   }
-  const main = compile(handlebars, mainFile, sources);
-  const templates = sources.digest('hex');
+  const main = compile(handlebars, mainFile);
+  // Stands for the hash while rendering; unguessable, so no value from an object can contain it.
+  const placeholder = randomBytes(16).toString('hex');
   return (model, settings) => {
-    const hash = createHash('sha256').update(stableJson({ model, settings, templates })).digest('hex');
     // Indented partials leave whitespace on their blank lines; no directive can end in it, as strings are one-line.
-    const text = main(buildView(model, settings, hash)).replace(/[ \t]+$/gm, '');
-    return { text, hash };
+    const parts = trimLineEnds(main(buildView(model, settings, placeholder))).split(placeholder);
+    const hash = configurationHash(parts, model);
+    return { text: parts.join(hash), hash };
   };
+}
+
+/**
+ * Hashes the text around the hash's places and the content of the files the configuration names, each
+ * length-prefixed. Cheaper than hashing the model (24 MB of text at 10k Ingresses: ~50 ms), and a change that
+ * makes no difference to what OpenResty loads (a template comment, an endpoint) gives the same hash.
+ */
+function configurationHash(parts: readonly string[], model: Model): string {
+  const hash = createHash('sha256');
+  const add = (text: string): void => {
+    hash.update(`${text.length}:`).update(text);
+  };
+  for (const part of parts) add(part);
+  for (const certificate of model.certificates) [certificate.name, certificate.certPem, certificate.keyPem].forEach(add);
+  for (const file of model.secretFiles) [file.name, file.content].forEach(add);
+  return hash.digest('hex');
+}
+
+/**
+ * `text.replace(/[ \t]+$/gm, '')`, several times faster on a large configuration: the regular expression tries a
+ * match at every space of the indentation, while only the few line ends found by indexOf need a look.
+ */
+export function trimLineEnds(text: string): string {
+  // Other line terminators ($ matches before them too) are rare: left to the regular expression.
+  if (/[\r\u2028\u2029]/.test(text)) return text.replace(/[ \t]+$/gm, '');
+  const pieces: string[] = [];
+  let from = 0;
+  let space = text.indexOf(' \n');
+  let tab = text.indexOf('\t\n');
+  while (space !== -1 || tab !== -1) {
+    const at = space === -1 ? tab : tab === -1 ? space : Math.min(space, tab);
+    let start = at;
+    while (start > from && (text.charCodeAt(start - 1) === 32 || text.charCodeAt(start - 1) === 9)) start -= 1;
+    pieces.push(text.slice(from, start));
+    from = at + 2;
+    if (at === space) space = text.indexOf(' \n', from);
+    if (at === tab) tab = text.indexOf('\t\n', from);
+  }
+  let end = text.length;
+  while (end > from && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end -= 1;
+  pieces.push(text.slice(from, end));
+  return pieces.join('\n');
 }
 
 let defaultRenderer: Renderer | undefined;
@@ -60,11 +103,10 @@ export function render(model: Model, settings: RenderSettings): RenderResult {
 }
 
 /** Parses eagerly so a syntax error shows at load time, and names the file in every template error. */
-function compile(handlebars: typeof Handlebars, file: string, sources: Hash): Handlebars.TemplateDelegate<ConfigView> {
+function compile(handlebars: typeof Handlebars, file: string): Handlebars.TemplateDelegate<ConfigView> {
   let template: Handlebars.TemplateDelegate<ConfigView>;
   try {
     const text = readFileSync(file, 'utf8');
-    sources.update(text);
     template = handlebars.compile<ConfigView>(handlebars.parse(text), COMPILE_OPTIONS);
   } catch (error) {
     throw new PorticoError('TEMPLATE', `${file}: ${(error as Error).message}`, { cause: error });
