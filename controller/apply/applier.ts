@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.js';
@@ -35,9 +37,13 @@ function unionBackends(prev: readonly Backend[], next: readonly Backend[]): Back
  * on any failure the last good configuration stays loaded and on disk.
  */
 export class Applier {
-  private applied: { model: Model; rendered: Rendered } | null = null;
-  /** What the Lua endpoint holds now, as sent; compared to skip pushes that change nothing. */
-  private pushed: { backends: readonly Backend[]; json: string } | null = null;
+  /**
+   * The model and hash of the configuration loaded. Its text is not kept (24 MB at 10k Ingresses): nginx.conf holds
+   * it, and is read back for the diff of the next reload.
+   */
+  private applied: { model: Model; hash: string } | null = null;
+  /** What the Lua endpoint holds now, and the sha256 of it as sent, compared to skip pushes that change nothing. */
+  private pushed: { backends: readonly Backend[]; digest: string } | null = null;
   private readonly externalNames: ExternalNameResolver;
   /** Looks ExternalName backends up again while there are any, as their addresses may change. */
   private refreshTimer: NodeJS.Timeout | null = null;
@@ -65,7 +71,7 @@ export class Applier {
   }
 
   get appliedHash(): string | null {
-    return this.applied?.rendered.hash ?? null;
+    return this.applied?.hash ?? null;
   }
 
   /**
@@ -91,8 +97,10 @@ export class Applier {
       const next = await this.externalNames.resolve(model.backends);
       await pushBackends(this.socketPath, unionBackends(this.pushed?.backends ?? [], next));
     }
+    // The loaded configuration's text, for the diff and to put back if this one is not served.
+    const previousText = previous ? await readFile(this.confFile, 'utf8').catch(() => null) : null;
     await writeAtomic(this.confFile, rendered.text, 0o644);
-    this.applied = { model, rendered };
+    this.applied = { model, hash: rendered.hash };
     const loadStart = performance.now();
     try {
       if (this.nginx.running) {
@@ -105,7 +113,7 @@ export class Applier {
       }
       await this.waitForHash(rendered.hash);
     } catch (err) {
-      if (previous) await writeAtomic(this.confFile, previous.rendered.text, 0o644);
+      if (previousText !== null) await writeAtomic(this.confFile, previousText, 0o644);
       this.applied = previous;
       throw err;
     }
@@ -114,7 +122,7 @@ export class Applier {
     this.servedOnce = true;
     await pruneCertificates(this.workDir, model.certificates);
     await pruneSecretFiles(this.workDir, model.secretFiles);
-    this.logDiff(previous?.rendered ?? null, rendered, { ...(testMs !== undefined && { testMs }), loadMs });
+    this.logDiff(previous ? { text: previousText ?? '', hash: previous.hash } : null, rendered, { ...(testMs !== undefined && { testMs }), loadMs });
   }
 
   /** `model` renders the configuration served now (the same hash): it replaces the applied model, as if it had been applied. */
@@ -135,18 +143,18 @@ export class Applier {
   /** After OpenResty was restarted its shared dict is empty: give it the backends again once it answers. */
   async restore(): Promise<void> {
     if (!this.applied || !this.pushed) return;
-    await this.waitForHash(this.applied.rendered.hash);
+    await this.waitForHash(this.applied.hash);
     await pushBackends(this.socketPath, this.pushed.backends);
-    this.log.info({ hash: this.applied.rendered.hash }, 'backends restored after OpenResty restart');
+    this.log.info({ hash: this.applied.hash }, 'backends restored after OpenResty restart');
   }
 
   private async push(desired: readonly Backend[]): Promise<boolean> {
     this.scheduleRefresh(desired);
     const backends = await this.externalNames.resolve(desired);
-    const json = JSON.stringify(backends);
-    if (this.pushed?.json === json) return false;
+    const digest = createHash('sha256').update(JSON.stringify(backends)).digest('base64');
+    if (this.pushed?.digest === digest) return false;
     await pushBackends(this.socketPath, backends);
-    this.pushed = { backends, json };
+    this.pushed = { backends, digest };
     return true;
   }
 

@@ -58,11 +58,19 @@ function secretFiles(workDir: string, files: readonly SecretFile[]): Array<[file
   return files.map((file) => [secretFilePath(workDir, file.name), file.content]);
 }
 
+/** Files read or written at once: thousands of certificates one after the other took seconds of a cold start. */
+const FILE_CONCURRENCY = 32;
+
 /** Writes each file whose content changed. */
 async function writeChanged(files: Array<[file: string, content: string]>, mode: number): Promise<void> {
-  for (const [file, content] of files) {
-    if ((await readOrNull(file)) !== content) await writeAtomic(file, content, mode);
-  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const [file, content] = files[next++] as [string, string];
+      if ((await readOrNull(file)) !== content) await writeAtomic(file, content, mode);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
 }
 
 /** Removes the files of `dir` not in `files`; only after the configuration that dropped them is loaded. */
