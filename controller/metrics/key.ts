@@ -15,13 +15,10 @@ export interface RouteLabels {
 const SEPARATOR = '|';
 const FIELDS = ['namespace', 'ingress', 'service', 'host'] as const;
 
-/**
- * Joins the labels; every field is a validated Kubernetes name or host, none of which can hold the separator or
- * whitespace (Lua reads the key out of a space-separated variable).
- */
+/** Joins the labels; every field is a validated Kubernetes name or host, none of which can hold the separator. */
 export function metricKey(labels: RouteLabels): string {
   for (const field of FIELDS) {
-    if (labels[field].includes(SEPARATOR) || /\s/.test(labels[field])) throw new PorticoError('TEMPLATE', `metric label ${field} ${JSON.stringify(labels[field])} contains ${SEPARATOR} or whitespace`);
+    if (labels[field].includes(SEPARATOR)) throw new PorticoError('TEMPLATE', `metric label ${field} ${JSON.stringify(labels[field])} contains ${SEPARATOR}`);
   }
   return FIELDS.map((field) => labels[field]).join(SEPARATOR);
 }

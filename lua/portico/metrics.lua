@@ -102,17 +102,12 @@ local function upstream_seconds(value)
   end
 end
 
--- log_by_lua: counts the finished request under the key its location (or server) set. $portico_metric_values is
--- "<bytes sent> <request length> <metric key> <upstream response times>" (see nginx.conf.hbs).
+-- log_by_lua: counts the finished request under the key its location (or server) set.
 function _M.log()
-  local values = ngx_var.portico_metric_values
-  local sent_end = values and string_find(values, " ", 1, true)
-  local length_end = sent_end and string_find(values, " ", sent_end + 1, true)
-  local key_end = length_end and string_find(values, " ", length_end + 1, true)
-  if not key_end or key_end == length_end + 1 then
+  local key = ngx_var.portico_metric_key
+  if not key then
     return
   end
-  local key = string_sub(values, length_end + 1, key_end - 1)
   local counts = pending[key]
   if not counts then
     counts = new_pending()
@@ -129,10 +124,10 @@ function _M.log()
     class = OTHER_CLASS
   end
   by_class[class] = (by_class[class] or 0) + 1
-  counts.sent = counts.sent + (tonumber(string_sub(values, 1, sent_end - 1)) or 0)
-  counts.received = counts.received + (tonumber(string_sub(values, sent_end + 1, length_end - 1)) or 0)
+  counts.sent = counts.sent + (tonumber(ngx_var.bytes_sent) or 0)
+  counts.received = counts.received + (tonumber(ngx_var.request_length) or 0)
   observe(counts.duration, ngx_now() - start_time())
-  local upstream = upstream_seconds(string_sub(values, key_end + 1))
+  local upstream = upstream_seconds(ngx_var.upstream_response_time)
   if upstream then
     observe(counts.upstream, upstream)
   end
