@@ -17,9 +17,21 @@ export interface DataplaneResult {
   connections: number;
 }
 
-const PODS = ['127.0.5.1', '127.0.5.2', '127.0.5.3'];
-const HOST = 'bench.example.com';
+export const PODS = ['127.0.5.1', '127.0.5.2', '127.0.5.3'];
+export const HOST = 'bench.example.com';
 const CONNECTIONS = 64;
+
+/** One Ingress to a Service on the backends, and no access log (the static proxy writes none either). */
+export function dataplaneManifests(backendPort: number): Record<string, object[]> {
+  return {
+    'bench.yaml': [
+      ingressClass('portico'),
+      ...service('bench', PODS, { ports: [{ port: 80, targetPort: backendPort }] }),
+      ingress('bench', [{ host: HOST, paths: [{ path: '/', service: 'bench' }] }]),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'portico-controller', namespace: 'default' }, data: { 'access-log-path': 'off' } },
+    ],
+  };
+}
 
 async function pinPortico(portico: Portico, cpu: number | null): Promise<void> {
   const master = await portico.masterPid();
@@ -42,18 +54,7 @@ export async function startDataplaneTargets(): Promise<DataplaneTargets> {
   const staticPort = await freePort();
   const backends = await startFastBackends(PODS, backendPort);
   const staticProxy = await startStaticProxy({ address: '127.0.0.1', port: staticPort }, PODS, backendPort);
-  const portico = await startPortico({
-    manifests: {
-      'bench.yaml': [
-        ingressClass('portico'),
-        ...service('bench', PODS, { ports: [{ port: 80, targetPort: backendPort }] }),
-        ingress('bench', [{ host: HOST, paths: [{ path: '/', service: 'bench' }] }]),
-        // Like the static proxy, no access log: the comparison is of proxying alone.
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'portico-controller', namespace: 'default' }, data: { 'access-log-path': 'off' } },
-      ],
-    },
-    args: ['--worker-processes', '1', '--log-level', 'info'],
-  });
+  const portico = await startPortico({ manifests: dataplaneManifests(backendPort), args: ['--worker-processes', '1', '--log-level', 'info'] });
   const stop = async (): Promise<void> => {
     await portico.stop();
     await staticProxy.stop();

@@ -11,7 +11,7 @@ export interface PlainNginx {
   stop(): Promise<void>;
 }
 
-function accepts(address: string, port: number): Promise<boolean> {
+export function accepts(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: address, port }, () => {
       socket.destroy();
@@ -21,12 +21,11 @@ function accepts(address: string, port: number): Promise<boolean> {
   });
 }
 
-/** Starts nginx with one worker and `http` as its http block's body; resolves once `probe` accepts connections. */
-export async function startPlainNginx(http: string, probe: { address: string; port: number }): Promise<PlainNginx> {
-  const prefix = await mkdtemp(join(tmpdir(), 'portico-bench-nginx-'));
-  const conf = join(prefix, 'nginx.conf');
-  await writeFile(conf, `worker_processes 1;
+/** nginx.conf for one worker with `http` as its http block's body, its files under `prefix`. */
+export function plainNginxConf(prefix: string, http: string, options: { masterProcess?: boolean } = {}): string {
+  return `worker_processes 1;
 daemon off;
+master_process ${options.masterProcess === false ? 'off' : 'on'};
 pid ${join(prefix, 'nginx.pid')};
 error_log stderr warn;
 events { worker_connections 16384; }
@@ -35,7 +34,14 @@ http {
     keepalive_requests 1000000;
     ${http}
 }
-`);
+`;
+}
+
+/** Starts nginx with one worker and `http` as its http block's body; resolves once `probe` accepts connections. */
+export async function startPlainNginx(http: string, probe: { address: string; port: number }): Promise<PlainNginx> {
+  const prefix = await mkdtemp(join(tmpdir(), 'portico-bench-nginx-'));
+  const conf = join(prefix, 'nginx.conf');
+  await writeFile(conf, plainNginxConf(prefix, http));
   const child = spawn('nginx', ['-e', 'stderr', '-p', prefix, '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = async (): Promise<void> => {
     await stopProcess(child);
@@ -61,10 +67,9 @@ export function startFastBackends(addresses: string[], port: number): Promise<Pl
  * The limit Portico is compared with: a static upstream block with keepalive to the same backends,
  * proxying with the request headers every ingress sends (the ones Portico's locations set).
  */
-export function startStaticProxy(listen: { address: string; port: number }, backends: string[], backendPort: number): Promise<PlainNginx> {
+export function staticProxyHttp(listen: { address: string; port: number }, backends: string[], backendPort: number): string {
   const servers = backends.map((address) => `server ${address}:${backendPort};`).join(' ');
-  return startPlainNginx(
-    `upstream backends { ${servers} keepalive 320; keepalive_requests 10000; }
+  return `upstream backends { ${servers} keepalive 320; keepalive_requests 10000; }
     map $http_x_request_id $request_id_out { default $http_x_request_id; "" $request_id; }
     server {
         listen ${listen.address}:${listen.port};
@@ -80,7 +85,9 @@ export function startStaticProxy(listen: { address: string; port: number }, back
             proxy_set_header Connection "";
             proxy_pass http://backends;
         }
-    }`,
-    listen,
-  );
+    }`;
+}
+
+export function startStaticProxy(listen: { address: string; port: number }, backends: string[], backendPort: number): Promise<PlainNginx> {
+  return startPlainNginx(staticProxyHttp(listen, backends, backendPort), listen);
 }
