@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import type { Backend, Model } from '../model/types.js';
 import { PorticoError } from '../errors.js';
+import { collectGarbage } from '../memory.js';
 import { CONFIG_SOCKET } from '../render/settings.js';
 import { configDiff } from './config-diff.js';
 import { loadedConfigHash, pushBackends } from './dynamic.js';
 import { EXTERNAL_NAME_TTL_MS, ExternalNameResolver } from './external-names.js';
-import { pruneCertificates, pruneSecretFiles, writeAtomic, writeCertificates, writeSecretFiles } from './files.js';
+import { pruneCertificates, pruneSecretFiles, readText, writeAtomic, writeCertificates, writeSecretFiles } from './files.js';
 import type { NginxMaster } from './master.js';
 
 export interface Rendered {
@@ -98,7 +98,7 @@ export class Applier {
       await pushBackends(this.socketPath, unionBackends(this.pushed?.backends ?? [], next));
     }
     // The loaded configuration's text, for the diff and to put back if this one is not served.
-    const previousText = previous ? await readFile(this.confFile, 'utf8').catch(() => null) : null;
+    const previousText = previous ? await readText(this.confFile).catch(() => null) : null;
     await writeAtomic(this.confFile, rendered.text, 0o644);
     this.applied = { model, hash: rendered.hash };
     const loadStart = performance.now();
@@ -123,6 +123,8 @@ export class Applier {
     await pruneCertificates(this.workDir, model.certificates);
     await pruneSecretFiles(this.workDir, model.secretFiles);
     this.logDiff(previous ? { text: previousText ?? '', hash: previous.hash } : null, rendered, { ...(testMs !== undefined && { testMs }), loadMs });
+    // Once the pass that rendered it has returned and let go of its garbage (see collectGarbage).
+    setImmediate(collectGarbage);
   }
 
   /** `model` renders the configuration served now (the same hash): it replaces the applied model, as if it had been applied. */
@@ -187,7 +189,8 @@ export class Applier {
       return;
     }
     // The hash, in the file's first line and its last server, changes every time: left out, only changes count.
-    const diff = configDiff(before.text.replaceAll(before.hash, after.hash), after.text, DIFF_TIMEOUT_MS) ?? '(diff too large to compute; see nginx.conf in the work dir)';
+    const same = { before: before.hash, after: after.hash };
+    const diff = configDiff(before.text, after.text, DIFF_TIMEOUT_MS, same) ?? '(diff too large to compute; see nginx.conf in the work dir)';
     this.log.info({ hash: after.hash, ...timings, diff }, 'configuration reloaded');
   }
 }

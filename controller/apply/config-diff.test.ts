@@ -22,3 +22,23 @@ test('the diff of a change inside a large file equals the diff of the whole file
   }
   assert.equal(configDiff(before, before, 2000), createTwoFilesPatch('nginx.conf', 'nginx.conf', before, before, 'loaded', 'new', { context: 2 }));
 });
+
+test('strings named as the same (the two hashes) count as equal wherever they stand', () => {
+  const [old, neu] = ['a'.repeat(64), 'b'.repeat(64)];
+  const file = (hash: string, body: string) => `# configuration ${hash}\n${body}server {\n  return 200 "${hash}";\n}\n`;
+  const body = lines(500);
+  const cases = [
+    body,
+    body.replace('line 250;\n', 'line 250 changed;\n'),
+    body.replace('line 0;\n', ''),
+    body.replace('line 499;\n', 'line 499;\nline 500;\n'),
+    `${body}extra ${neu};\n`,
+    lines(3),
+    '',
+  ];
+  for (const after of cases) {
+    const [beforeText, afterText] = [file(old, body), file(neu, after)];
+    const whole = createTwoFilesPatch('nginx.conf', 'nginx.conf', beforeText.replaceAll(old, neu), afterText, 'loaded', 'new', { context: 2 });
+    assert.equal(configDiff(beforeText, afterText, 2000, { before: old, after: neu }), whole);
+  }
+});

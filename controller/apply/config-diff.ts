@@ -27,21 +27,55 @@ function countLines(text: string, end: number): number {
 }
 
 /**
+ * Where offset i of a and offset j of b lie at the same place inside an occurrence of x in a and of y in b (x and
+ * y of the same length): that place's offset inside them; else -1.
+ */
+function insideSame(a: string, i: number, x: string, b: string, j: number, y: string): number {
+  const near = Math.max(0, i - x.length + 1);
+  const found = a.slice(near, i + x.length).indexOf(x);
+  if (found === -1 || near + found > i) return -1;
+  const offset = i - (near + found);
+  return b.startsWith(y, j - offset) ? offset : -1;
+}
+
+/**
  * Unified diff of two nginx.conf texts, or undefined when it takes longer than timeoutMs. Only the lines
  * between the texts' common head and tail are diffed: a change to one server of ten thousand costs the size
- * of that server, not two copies of the whole file split into lines.
+ * of that server, not two copies of the whole file split into lines. `same` names a string of `before` and one
+ * of `after` (the configurations' hashes, of equal length) that count as equal wherever they stand.
  */
-export function configDiff(before: string, after: string, timeoutMs: number): string | undefined {
+export function configDiff(before: string, after: string, timeoutMs: number, same?: { before: string; after: string }): string | undefined {
   const shorter = Math.min(before.length, after.length);
   let head = 0;
-  while (head < shorter && before.charCodeAt(head) === after.charCodeAt(head)) head += 1;
+  while (head < shorter) {
+    if (before.charCodeAt(head) === after.charCodeAt(head)) {
+      head += 1;
+      continue;
+    }
+    const offset = same ? insideSame(before, head, same.before, after, head, same.after) : -1;
+    if (!same || offset === -1) break;
+    head += same.before.length - offset;
+  }
+  head = Math.min(head, shorter);
   let tail = 0;
-  while (tail < shorter - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail += 1;
+  while (tail < shorter - head) {
+    const b = before.length - 1 - tail;
+    const a = after.length - 1 - tail;
+    if (before.charCodeAt(b) === after.charCodeAt(a)) {
+      tail += 1;
+      continue;
+    }
+    const offset = same ? insideSame(before, b, same.before, after, a, same.after) : -1;
+    if (offset === -1) break;
+    tail = Math.min(tail + offset + 1, shorter - head);
+  }
   // Whole lines plus context, cut at newlines inside the common head and tail, so both cuts match.
   const start = linesAbove(before, head, CONTEXT);
   const beforeEnd = linesBelow(before, before.length - tail, CONTEXT);
   const afterEnd = linesBelow(after, after.length - tail, CONTEXT);
-  const patch = structuredPatch('nginx.conf', 'nginx.conf', before.slice(start, beforeEnd), after.slice(start, afterEnd), 'loaded', 'new', {
+  let changed = before.slice(start, beforeEnd);
+  if (same) changed = changed.replaceAll(same.before, same.after);
+  const patch = structuredPatch('nginx.conf', 'nginx.conf', changed, after.slice(start, afterEnd), 'loaded', 'new', {
     context: CONTEXT,
     timeout: timeoutMs,
   });

@@ -1,4 +1,5 @@
-import { chmod, chown, mkdir, readdir, rename, rm, writeFile, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { chmod, chown, mkdir, open, readdir, rename, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Certificate, SecretFile } from '../model/types.js';
@@ -35,12 +36,37 @@ export async function prepareWorkDir(workDir: string, workerIds: { uid: number; 
   }
 }
 
+/**
+ * Characters written or read at a time. A whole configuration at once (24 MB at 10k Ingresses) makes a buffer
+ * of its size outside the JS heap, and the C allocator keeps such memory after it is freed.
+ */
+const TEXT_CHUNK = 1 << 20;
+
 /** Writes a file through a temporary name and a rename, so readers never see half of it. */
 export async function writeAtomic(path: string, content: string, mode: number): Promise<void> {
   const staged = `${path}.tmp-${process.pid}`;
-  await writeFile(staged, content, { mode });
+  const file = await open(staged, 'w', mode);
+  try {
+    for (let at = 0; at < content.length; ) {
+      let end = Math.min(at + TEXT_CHUNK, content.length);
+      // Never split a surrogate pair between two chunks: each half alone would be written as U+FFFD.
+      const last = content.charCodeAt(end - 1);
+      if (end < content.length && last >= 0xd800 && last <= 0xdbff) end += 1;
+      await file.write(content.slice(at, end));
+      at = end;
+    }
+  } finally {
+    await file.close();
+  }
   await chmod(staged, mode);
   await rename(staged, path);
+}
+
+/** A UTF-8 text file, read a chunk at a time (see TEXT_CHUNK). */
+export async function readText(path: string): Promise<string> {
+  let text = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: TEXT_CHUNK })) text += chunk as string;
+  return text;
 }
 
 async function readOrNull(path: string): Promise<string | null> {
