@@ -46,10 +46,15 @@ const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
  * would fail nginx -t and hold back every other change.
  */
 export function parseBufferSize(raw: string): Checked<string> {
-  const match = /^(\d{1,10})([kKmM]?)$/.exec(raw);
-  const bytes = match ? Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? 0) : 0;
+  const bytes = bufferBytes(raw);
   if (bytes < 1 || bytes > 1024 * SIZE_UNITS.m!) return reject('expected an nginx buffer size from 1 to 1024m such as 512, 8k or 1m');
   return accept(raw.toLowerCase());
+}
+
+/** The bytes a buffer size (see parseBufferSize) stands for; 0 when it is not one. */
+export function bufferBytes(raw: string): number {
+  const match = /^(\d{1,10})([kKmM]?)$/.exec(raw);
+  return match ? Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? 0) : 0;
 }
 
 /** An nginx size: bytes, or a number with k, m or g (either case); `0` where nginx reads it as "no limit". */

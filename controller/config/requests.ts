@@ -1,15 +1,20 @@
 /** Limits and answers that apply to every request, whatever Ingress serves it. */
 import { accept, type Checked, reject } from '../model/validate.js';
-import { integerIn, parseDuration, parseSize } from '../annotations/validators.js';
+import { bufferBytes, integerIn, parseBufferSize, parseDuration, parseSize } from '../annotations/validators.js';
 import { customHttpErrors as customHttpErrorsAnnotation } from '../annotations/custom-errors.js';
 import { flagSetting, setting } from './types.js';
 
-/** nginx's `large_client_header_buffers`: a count and a size, `4 8k`. */
+/** nginx refuses large_client_header_buffers smaller than its connection pool (512 bytes on 64-bit). */
+const MIN_LARGE_HEADER_BUFFER = 512;
+
+/** nginx's `large_client_header_buffers`: a count and a size, `4 8k`; sizes nginx -t would refuse are refused here. */
 function parseHeaderBuffers(raw: string): Checked<{ count: number; size: string }> {
   const [number = '', size = '', ...rest] = raw.split(/ +/);
   const parsedNumber = integerIn(1, 64)(number);
-  const parsedSize = parseSize(size);
-  if (rest.length > 0 || !parsedNumber.ok || !parsedSize.ok || parsedSize.value === '0') return reject('expected a count and a size, such as 4 8k');
+  const parsedSize = parseBufferSize(size);
+  if (rest.length > 0 || !parsedNumber.ok || !parsedSize.ok || bufferBytes(size) < MIN_LARGE_HEADER_BUFFER) {
+    return reject('expected a count (1-64) and a size from 512 to 1024m, such as 4 8k');
+  }
   return accept({ count: parsedNumber.value, size: parsedSize.value });
 }
 
@@ -31,7 +36,7 @@ export const clientHeaderBufferSize = setting<string>({
   key: 'client-header-buffer-size',
   default: '1k',
   doc: 'buffer for request headers; longer ones use `large-client-header-buffers`',
-  parse: parseSize,
+  parse: parseBufferSize,
 });
 
 export const largeClientHeaderBuffers = setting<{ count: number; size: string }>({
