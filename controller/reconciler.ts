@@ -120,7 +120,9 @@ export class Reconciler {
     if (this.forceRender || needsReload(applier.appliedModel, model)) {
       const settled = Math.min(this.lastChangeAt + this.options.settleMs, seenAt + MAX_SETTLE_MS);
       const wait = Math.max(settled, this.lastReloadAt + this.options.minReloadIntervalMs) - Date.now();
-      if (wait > 0) {
+      // Before anything is served there is no reload to save: the first configuration goes out at once (its
+      // sources announce their initial state as one change), rather than build the model again after the wait.
+      if (wait > 0 && applier.appliedModel) {
         // Endpoint changes do not wait for the reload: what the loaded configuration serves is updated now.
         if (applier.appliedModel) await applier.syncBackends(model.backends);
         // Let the burst finish and respect the rate limit, then reconcile the latest state in one reload.
