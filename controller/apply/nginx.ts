@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log.js';
 import { PorticoError } from '../errors.js';
 import { CONFIG_SOCKET, UNAVAILABLE_SOCKET } from '../render/settings.js';
-import { testConfiguration, type NginxMaster } from './master.js';
+import { pidFile, testConfiguration, type NginxMaster } from './master.js';
 
 export interface NginxOptions {
   binary: string;
@@ -33,10 +33,16 @@ function nginxLogLevel(line: string): 'debug' | 'info' | 'warn' | 'error' {
   return 'error';
 }
 
-/** Whether pid is an nginx master past loading its configuration: nginx sets that title after parsing it and binding the ports. */
-function isMasterTitle(pid: number | undefined): boolean {
+/**
+ * Whether pid is an nginx master past loading its configuration: once it has parsed it and bound the ports,
+ * nginx writes its pid file, then retitles itself `nginx: master process …` (either shows it, should a custom
+ * template move the pid file or a platform not support the title).
+ */
+function hasLoaded(pid: number | undefined, workDir: string): boolean {
+  if (pid === undefined) return false;
   try {
-    return pid !== undefined && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('nginx: master process');
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('nginx: master process')) return true;
+    return Number(readFileSync(pidFile(workDir), 'utf8').trim()) === pid;
   } catch {
     return false;
   }
@@ -93,9 +99,8 @@ export class Nginx implements NginxMaster {
     try {
       await new Promise<void>((resolve, reject) => {
         let settled = false;
-        // nginx retitles its master once the configuration is parsed and the ports are bound, just before the workers start.
         const timer = setInterval(() => {
-          if (settled || !isMasterTitle(child.pid)) return;
+          if (settled || !hasLoaded(child.pid, this.options.workDir)) return;
           settled = true;
           clearInterval(timer);
           resolve();
