@@ -30,7 +30,7 @@ export async function startSource(flags: Flags, store: Store, log: Logger, onLea
     const manifests = await watchManifests(flags.manifests, store, log);
     return { applied: () => undefined, problems: () => undefined, close: () => manifests.close() };
   }
-  // Loaded only here: @kubernetes/client-node (read for its kubeconfig handling) costs about 80 MB of RSS, which the
+  // Loaded only here: @kubernetes/client-node (read for its kubeconfig handling) costs 60-80 MB of RSS, which the
   // manifests source has no use for.
   const { loadKubeConfig } = await import('../kube/config.js');
   const client = new KubeClient(loadKubeConfig(flags.kubeconfig));
