@@ -1,5 +1,6 @@
 /** Scale: N Ingresses (own host, two paths, TLS for a tenth, a 3-endpoint Service each) from cold start. */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -63,6 +64,21 @@ async function nginxRssMb(portico: Portico): Promise<number> {
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
+/**
+ * The controller's RSS once it is idle after a reload: sampled every 500 ms until it stops falling (the
+ * controller collects garbage right after applying a configuration), at most 5 s.
+ */
+async function settledRssMb(pid: number): Promise<number> {
+  let last = await rssMb(pid);
+  for (let sample = 0; sample < 10; sample++) {
+    await delay(500);
+    const now = await rssMb(pid);
+    if (now >= last * 0.98) return now;
+    last = now;
+  }
+  return last;
+}
+
 function lastLog(portico: Portico, msg: string): LogRecord | undefined {
   return portico.logs.findLast((record) => record.msg === msg);
 }
@@ -97,7 +113,7 @@ async function measureScale(count: number, certificate: TestCertificate): Promis
         render_ms: Number(rendered?.renderMs ?? NaN),
         reload_ms: Number(reloaded?.testMs ?? NaN) + Number(reloaded?.loadMs ?? NaN),
         conf_bytes: (await stat(join(portico.workDir, 'nginx.conf'))).size,
-        controller_rss_mb: Math.round(await rssMb(portico.child.pid ?? 0)),
+        controller_rss_mb: Math.round(await settledRssMb(portico.child.pid ?? 0)),
         nginx_rss_mb: Math.round(await nginxRssMb(portico)),
       };
     } finally {
