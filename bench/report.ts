@@ -48,6 +48,7 @@ export function table(results: Results): string {
     ['data plane', 'static nginx upstream', `${d.static_rps} req/s, p99 ${d.static_p99_ms} ms`, ''],
     ['data plane', 'Portico (Lua balancer)', `${d.portico_rps} req/s, p99 ${d.portico_p99_ms} ms`, ''],
     ['data plane', 'ratio', String(d.ratio), `≥ 0.95 ${verdict(d.ratio >= 0.95)}`],
+    ['data plane', 'proxy worker CPU per request: static, Portico (ratio)', `${d.static_cpu_us_per_request} µs, ${d.portico_cpu_us_per_request} µs (${d.cpu_ratio})`, 'the ratio if the proxy were the bottleneck'],
     ...propagationRows('propagation', p, 'from the file write'),
     ...propagationRows('propagation (API)', results.propagation_api, 'from the PUT returning'),
     ...results.scale.flatMap((s): Array<[string, string, string, string]> => s.error ? [['scale', `${s.ingresses} Ingresses`, `failed: ${s.error}`, 'MISSED']] : [
