@@ -14,7 +14,7 @@ export { CONFIG_SOCKET, certificatePaths, type RenderSettings } from './settings
 /** The repository's templates/ directory (the same relative path from controller/render and dist/render). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-const PARTIALS = ['http-settings', 'server', 'location', 'location-proxy', 'error-location', 'configuration-server', 'http-policy', 'server-policy', 'location-policy'] as const;
+const PARTIALS = ['http-settings', 'server', 'location', 'location-proxy', 'upstream-headers', 'error-location', 'configuration-server', 'http-policy', 'server-policy', 'location-policy'] as const;
 
 const COMPILE_OPTIONS = {
   strict: true, // a missing view field throws instead of rendering nothing

@@ -107,3 +107,21 @@ test('hash buckets fit the longest exact host', () => {
   const longHost = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.com`;
   assert.equal(view(modelWith([host(longHost)])).serverNamesHashBucketSize, 512);
 });
+
+test('a location sending only the standard request headers inherits them; a different set or a snippet sets all its own', () => {
+  const plain = plainLocation('/', 'prefix', 'b');
+  const at = (path: string, extra: Partial<Location> = {}): Location => ({ ...plainLocation(path, 'exact', 'b'), ...extra });
+  const [, server, snippetServer] = view(modelWith([
+    host('foo.com', {
+      locations: [
+        at('/plain'),
+        at('/vhost', { upstream: { ...plain.upstream, vhost: 'internal.example.com' } }),
+        at('/grpc', { upstream: { ...plain.upstream, protocol: 'GRPC' } }),
+        at('/snippet', { policy: { ...plain.policy, snippet: 'proxy_set_header X-Extra 1;' } }),
+      ],
+    }),
+    host('bar.com', { policy: { ...PLAIN_SERVER.policy, snippet: 'proxy_set_header X-Extra 1;' }, locations: [at('/plain')] }),
+  ])).servers;
+  assert.deepEqual(server?.locations.map((l) => [l.path, l.inheritsHeaders]), [['/plain', true], ['/vhost', false], ['/grpc', false], ['/snippet', false]]);
+  assert.deepEqual(snippetServer?.locations.map((l) => [l.path, l.inheritsHeaders]), [['/plain', false]]);
+});

@@ -78,6 +78,8 @@ export interface LocationView extends LocationSettingsView {
   policy: LocationPolicyView;
   /** `$portico_route`: the id Lua finds this location's lanes (canaries) by; hex digits only. */
   route: string;
+  /** Sends the http level's request headers and sets none of its own (see sendsStandardHeaders). */
+  inheritsHeaders: boolean;
 }
 
 // Hosts are validated by the model; checked again because a quoted server_name starting with `~` is still a regex.
@@ -202,13 +204,28 @@ function locationViews(server: Server, serviceNames: ReadonlyMap<string, string>
       ...locationSettings(location, regex, settings, serviceNames),
       policy: locationPolicyView(server, location, settings.workDir),
     };
-    if (regex !== null) return [{ ...target, exact: false, path: regex, regex: true }];
+    const inheritsHeaders = sendsStandardHeaders(target, server);
+    if (regex !== null) return [{ ...target, inheritsHeaders, exact: false, path: regex, regex: true }];
     if (match === 'regex') throw new PorticoError('TEMPLATE', `regex location ${JSON.stringify(path)} outside a regex server`);
-    if (match === 'exact') return [{ exact: true, path, ...target }];
-    if (path === '/') return [{ exact: false, path, ...target }];
-    const element = { exact: false, path: `${path}/`, ...target };
-    return exactPaths.has(path) ? [element] : [{ exact: true, path, ...target }, element];
+    if (match === 'exact') return [{ exact: true, path, ...target, inheritsHeaders }];
+    if (path === '/') return [{ exact: false, path, ...target, inheritsHeaders }];
+    const element = { exact: false, path: `${path}/`, ...target, inheritsHeaders };
+    return exactPaths.has(path) ? [element] : [{ exact: true, path, ...target, inheritsHeaders }, element];
   });
+}
+
+/**
+ * True when a location sends exactly the request headers set at the http level, so it sets none and inherits
+ * those: nginx builds a header table for every location that sets any (20k of them at 10k Ingresses cost about
+ * a second of each configuration load). A snippet may set headers of its own, which would end the inheritance,
+ * so a location or server with one sets all of them itself.
+ */
+function sendsStandardHeaders(location: Omit<LocationView, 'exact' | 'path' | 'inheritsHeaders'>, server: Server): boolean {
+  const { module, upgrade, upstreamHost, forwardedPrefix, connectionHeader, policy } = location;
+  return (
+    module === 'proxy' && upgrade && upstreamHost === null && forwardedPrefix === null && connectionHeader === null &&
+    policy.upstreamHeaders.length === 0 && policy.snippet === null && server.policy.snippet === null
+  );
 }
 
 /**
