@@ -22,14 +22,28 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
+/**
+ * Ports tests listen on are taken below Linux's ephemeral range (32768 and up): a port the kernel handed out
+ * for a listener and released could next become the local port of some outgoing connection (a client, an
+ * upstream connection) before the test binds it.
+ */
+const LISTEN_PORTS = { low: 20_000, high: 32_767 };
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** A free TCP port on 127.0.0.1 (bound and released; good enough for tests that start right away). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = LISTEN_PORTS.low + Math.floor(Math.random() * (LISTEN_PORTS.high - LISTEN_PORTS.low + 1));
+    if (await canBind(port)) return port;
+  }
+  throw new Error('no free port');
 }
 
 /** Waits for a child to exit, killing it with SIGKILL if SIGTERM did not end it in time. */
