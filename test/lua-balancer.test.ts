@@ -125,6 +125,13 @@ test('the Lua balancer serves backends pushed over the configuration socket', as
     assert.deepEqual(await answers(6), Array(6).fill(live));
   });
 
+  await t.test('a retry takes the endpoint after the one that failed, found in $upstream_addr', async () => {
+    const [first, third] = [String(ports[0]), String(ports[1])];
+    assert.equal(await push(backendsJson([Number(first), await deadPort(), Number(third)])), 201);
+    // Round robin picks first, dead, third in turn; the dead pick's retry goes to third, not back to first.
+    assert.deepEqual(countByPort(await answers(6)), { [first]: 2, [third]: 4 });
+  });
+
   await t.test('an IPv6 endpoint is reached', async () => {
     const port = await startBackend(t, '::1');
     assert.equal(await push(backendsJson([port], '::1')), 201);

@@ -20,7 +20,7 @@ test('proxy settings become proxy_* directives, and grpc_* ones (where nginx has
   ]);
   const grpc = locationSettings({ ...base, proxy, upstream: { ...base.upstream, protocol: 'GRPCS' } }, null, settings, new Map());
   assert.equal(grpc.module, 'grpc');
-  assert.equal(grpc.pass, 'grpcs://upstream_balancer');
+  assert.equal(grpc.pass, 'grpcs://upstream_balancer_checked');
   assert.equal(grpc.upgrade, false);
   assert.deepEqual(grpc.directives.map((d) => d.name), ['grpc_connect_timeout', 'grpc_read_timeout', 'grpc_next_upstream']);
 });

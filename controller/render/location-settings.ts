@@ -28,7 +28,7 @@ export interface LocationSettingsView {
   module: 'proxy' | 'grpc';
   /** Pass WebSocket upgrades and the Connection header (HTTP/1.1 upstreams only). */
   upgrade: boolean;
-  /** `http://upstream_balancer` and its siblings: a fixed choice. */
+  /** `http://upstream_balancer` and its siblings (BALANCER_UPSTREAMS): a fixed choice. */
   pass: string;
   /** `Host` sent upstream: a validated host, or null for the client's. */
   upstreamHost: string | null;
@@ -47,7 +47,16 @@ export interface LocationSettingsView {
   names: { namespace: string; ingress: string; service: string; port: string } | null;
 }
 
-const PASS = { HTTP: 'http://upstream_balancer', HTTPS: 'https://upstream_balancer', GRPC: 'grpc://upstream_balancer', GRPCS: 'grpcs://upstream_balancer' };
+const SCHEME = { HTTP: 'http', HTTPS: 'https', GRPC: 'grpc', GRPCS: 'grpcs' };
+
+/**
+ * The upstream blocks of nginx.conf.hbs and the balancer.lua function each runs: a location with a rewrite-phase
+ * check (earlyBackendCheck) proxies to the one whose balancer uses the choice rewrite() kept.
+ */
+export const BALANCER_UPSTREAMS = [
+  { name: 'upstream_balancer', handler: 'balance' },
+  { name: 'upstream_balancer_checked', handler: 'balance_checked' },
+] as const;
 
 type ProxyKey = keyof ProxySettings;
 
@@ -132,6 +141,7 @@ export function locationSettings(
   const grpc = upstream.protocol === 'GRPC' || upstream.protocol === 'GRPCS';
   if (location.rewriteTarget !== null && regex === null) throw new PorticoError('TEMPLATE', `rewrite-target on ${location.path} outside a regex server`);
   const errorBackend = errors.backend;
+  const earlyBackendCheck = upstream.protocol !== 'HTTP' || errorBackend !== null;
   return {
     httpsRedirect: httpsRedirectTarget(location, settings),
     redirect: location.redirect,
@@ -139,7 +149,7 @@ export function locationSettings(
     rewrite: location.rewriteTarget === null || regex === null ? null : { regex: `(?i)${regex}`, target: location.rewriteTarget },
     module: grpc ? 'grpc' : 'proxy',
     upgrade: !grpc,
-    pass: PASS[upstream.protocol],
+    pass: `${SCHEME[upstream.protocol]}://${BALANCER_UPSTREAMS[earlyBackendCheck ? 1 : 0].name}`,
     upstreamHost: upstream.vhost,
     forwardedPrefix: upstream.forwardedPrefix,
     connectionHeader: upstream.connectionHeader,
@@ -147,7 +157,7 @@ export function locationSettings(
     // Upstream answers are replaced only for the listed codes; a 503 from Lua is nginx's own and needs no interception.
     intercept: errorBackend !== null && errors.codes.length > 0,
     errorPages: errorPageCodes(errors).map((code) => ({ code, target: errorLocationName(errorBackend ?? '', code) })),
-    earlyBackendCheck: upstream.protocol !== 'HTTP' || errorBackend !== null,
+    earlyBackendCheck,
     names: names(location, serviceNames),
   };
 }

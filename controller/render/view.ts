@@ -3,7 +3,7 @@ import { PorticoError } from '../errors.js';
 import type { Location, Model, Server } from '../model/types.js';
 import { metricKey } from '../metrics/key.js';
 import { CONFIG_SOCKET, UNAVAILABLE_SOCKET, certificatePaths, type RenderSettings } from './settings.js';
-import { errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
+import { BALANCER_UPSTREAMS, errorLocations, type ErrorLocationView, type LocationSettingsView, locationSettings } from './location-settings.js';
 import { locationRegex } from './regex-locations.js';
 import { type HttpPolicyView, httpPolicyView, type LocationPolicyView, locationPolicyView, type ServerPolicyView, serverPolicyView } from './policy-view.js';
 import { routeId } from '../model/canary.js';
@@ -31,6 +31,8 @@ export interface ConfigView {
   configSocket: string;
   /** `unix:<workDir>/unavailable.sock`: where the balancer sends requests whose backend has no endpoint. */
   unavailableSocket: string;
+  /** The Lua-balanced upstream blocks (see BALANCER_UPSTREAMS). */
+  balancerUpstreams: typeof BALANCER_UPSTREAMS;
   /** Limit zones of the Ingresses' access policies (templates/http-policy.hbs). */
   accessPolicy: HttpPolicyView;
   servers: ServerView[];
@@ -122,6 +124,7 @@ export function buildView(model: Model, settings: RenderSettings, hash: string):
     mapHashBucketSize: hashBucketSize([...global.blockUserAgents, ...global.blockReferers].flatMap((key) => key.exact ?? [])),
     configSocket: `unix:${workDir}/${CONFIG_SOCKET}`,
     unavailableSocket: `unix:${workDir}/${UNAVAILABLE_SOCKET}`,
+    balancerUpstreams: BALANCER_UPSTREAMS,
     accessPolicy: httpPolicyView(model),
     servers: model.servers.map((server) => {
       const tls = serverTls(server, certificateFiles(server.certificate), defaultCertificate);

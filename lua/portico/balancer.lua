@@ -2,9 +2,11 @@
 -- Per backend a strategy instance (one module of portico/balancer/ each) and per location with canaries a
 -- route of lanes (lanes.lua) are built when the pushed version changes; requests only look them up.
 --
--- A plain location runs Lua in the balancer phase only: a backend without endpoints is sent to the internal
--- server answering 503 (`$portico_unavailable_peer`, see nginx.conf.hbs), so only that error case pays a hop.
--- Locations whose 503 must be nginx's own (error pages, gRPC or HTTPS upstreams) also run rewrite() first.
+-- A plain location runs Lua in the balancer phase only (upstream_balancer, balance()): a backend without
+-- endpoints is sent to the internal server answering 503 (`$portico_unavailable_peer`, see nginx.conf.hbs), so
+-- only that error case pays a hop, and its first try keeps no per-request state (ngx.ctx costs about 2k
+-- instructions a request). Locations whose 503 must be nginx's own (error pages, gRPC or HTTPS upstreams) run
+-- rewrite() first and proxy to upstream_balancer_checked (balance_checked()), which uses the balancer it kept.
 local ngx_balancer = require("ngx.balancer")
 local cjson = require("cjson.safe")
 local lanes = require("portico.lanes")
@@ -14,6 +16,7 @@ local ngx_var = ngx.var
 local ipairs = ipairs
 local tonumber = tonumber
 local string_find = string.find
+local string_gmatch = string.gmatch
 local math_min = math.min
 local table_concat = table.concat
 local get_last_failure = ngx_balancer.get_last_failure
@@ -116,14 +119,18 @@ local function choose_backend(name)
 end
 
 -- This request's balancer after refreshing the worker's balancers if needed; nil when its backend has no endpoint.
+-- The second value is true when later phases need the choice kept in ngx.ctx: the backend has lanes (a retry
+-- must stay in the chosen lane), or its strategy learns from responses (observe) or from retries (retried).
 local function request_balancer()
   sync()
-  local name = choose_backend(ngx_var.proxy_upstream_name)
-  local balancer = balancers[name]
+  local name = ngx_var.proxy_upstream_name
+  local chosen = choose_backend(name)
+  local balancer = balancers[chosen]
   if not balancer then
-    ngx.log(ngx.WARN, "no endpoints for backend ", name)
+    ngx.log(ngx.WARN, "no endpoints for backend ", chosen)
+    return nil, false
   end
-  return balancer
+  return balancer, routed[name] == true or balancer.observe ~= nil or balancer.retried ~= nil
 end
 
 -- rewrite_by_lua, rendered only where the 503 must be nginx's own: answers it at once when there is no endpoint.
@@ -136,38 +143,85 @@ function _M.rewrite()
   ngx.ctx.portico_balancer = balancer
 end
 
--- balancer_by_lua: the first try asks the strategy; a retry after a failed connect takes the next endpoint in the list.
-function _M.balance()
-  local ctx = ngx.ctx
-  local balancer = ctx.portico_balancer
-  if not balancer then
-    balancer = request_balancer()
-    ctx.portico_balancer = balancer
-  end
-  local address, port
-  if not balancer then
-    address = ngx_var.portico_unavailable_peer
-  elseif get_last_failure() == nil then
-    local endpoints = balancer.endpoints
-    local tries = math_min(#endpoints - 1, MAX_RETRIES)
-    if tries > 0 then
-      set_more_tries(tries)
-    end
-    address, port, ctx.portico_endpoint = balancer:pick()
-  else
-    local endpoints = balancer.endpoints
-    local index = ctx.portico_endpoint % #endpoints + 1
-    local endpoint = endpoints[index]
-    address, port, ctx.portico_endpoint = endpoint.address, endpoint.port, index
-    if balancer.retried then
-      balancer:retried(index)
-    end
-  end
+local function set_peer(address, port)
   local ok, err = set_current_peer(address, port)
   if not ok then
     ngx.log(ngx.ERR, "setting peer ", address, ":", port, " failed: ", err)
     return ngx.exit(ngx.ERROR)
   end
+end
+
+-- The first try asks the strategy; ctx (nil when nothing needs it) keeps the endpoint for retries and observe.
+local function first_try(balancer, ctx)
+  if not balancer then
+    return set_peer(ngx_var.portico_unavailable_peer)
+  end
+  local tries = math_min(#balancer.endpoints - 1, MAX_RETRIES)
+  if tries > 0 then
+    set_more_tries(tries)
+  end
+  local address, port, index = balancer:pick()
+  if ctx then
+    ctx.portico_endpoint = index
+  end
+  return set_peer(address, port)
+end
+
+-- The endpoint a first try that kept no state went to: the last address in $upstream_addr that is one of them.
+local function tried_index(balancer)
+  local found
+  for address in string_gmatch(ngx_var.upstream_addr or "", "[^%s,]+") do
+    for i, endpoint in ipairs(balancer.endpoints) do
+      if endpoint.address .. ":" .. endpoint.port == address then
+        found = i
+      end
+    end
+  end
+  return found
+end
+
+-- A retry after a failed connect takes the next endpoint in the list after the one that failed.
+local function retry(ctx)
+  local balancer = ctx.portico_balancer
+  if not balancer then
+    -- Only a plain location's first try keeps nothing, and its backend has no lanes: the same choice again.
+    balancer = request_balancer()
+    if not balancer then
+      return set_peer(ngx_var.portico_unavailable_peer)
+    end
+    ctx.portico_balancer = balancer
+  end
+  local endpoints = balancer.endpoints
+  local index = (ctx.portico_endpoint or tried_index(balancer) or 0) % #endpoints + 1
+  ctx.portico_endpoint = index
+  if balancer.retried then
+    balancer:retried(index)
+  end
+  local endpoint = endpoints[index]
+  return set_peer(endpoint.address, endpoint.port)
+end
+
+-- balancer_by_lua of upstream_balancer: the locations without a rewrite-phase check.
+function _M.balance()
+  if get_last_failure() ~= nil then
+    return retry(ngx.ctx)
+  end
+  local balancer, keep = request_balancer()
+  if keep then
+    local ctx = ngx.ctx
+    ctx.portico_balancer = balancer
+    return first_try(balancer, ctx)
+  end
+  return first_try(balancer, nil)
+end
+
+-- balancer_by_lua of upstream_balancer_checked: rewrite() chose the balancer and kept it.
+function _M.balance_checked()
+  local ctx = ngx.ctx
+  if get_last_failure() ~= nil then
+    return retry(ctx)
+  end
+  return first_try(ctx.portico_balancer, ctx)
 end
 
 -- log_by_lua: strategies that learn from responses (ewma) hear how long the answering endpoint took.
